@@ -1,0 +1,88 @@
+"""The exceptions periodkit raises, all below one base class.
+
+    PeriodkitError
+    ├── ParseError          a value that is not an instant, span or number of the expected form
+    ├── PeriodError         a period whose start lies after its end
+    ├── ValidationError     a write or document with one or more problems, each located
+    ├── NotFoundError       an id that names nothing
+    ├── CycleError          a dependency that would close a cycle
+    └── QueryError          a query that cannot be evaluated; carries where it went wrong
+
+Every message quotes the offending value and says what was expected, so that
+the service facade can pass it to a caller unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypedDict
+
+
+class Problem(TypedDict):
+    """One located problem of a rejected write: a JSON pointer and a detail."""
+
+    pointer: str
+    detail: str
+
+
+class PeriodkitError(Exception):
+    """Base of every error periodkit raises."""
+
+
+class ParseError(PeriodkitError, ValueError):
+    """A value that does not parse as the expected kind (instant, span, number).
+
+    >>> raise ParseError("'2019-13-01' is not an ISO 8601 instant")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.ParseError: '2019-13-01' is not an ISO 8601 instant
+    """
+
+
+class PeriodError(PeriodkitError, ValueError):
+    """A period whose start lies after its end."""
+
+
+class ValidationError(PeriodkitError, ValueError):
+    """A rejected write; ``problems`` lists every problem found with its pointer.
+
+    >>> err = ValidationError([{"pointer": "/periods/0/end_date", "detail": "bad"}])
+    >>> err.problems[0]["pointer"]
+    '/periods/0/end_date'
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        summary = "; ".join(f"{p['pointer']}: {p['detail']}" for p in self.problems)
+        super().__init__(summary or "validation failed")
+
+
+class NotFoundError(PeriodkitError, LookupError):
+    """An identifier that names nothing of the expected kind."""
+
+    def __init__(self, kind: str, identifier: Any) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        super().__init__(f"{kind} {identifier!r} not found")
+
+
+class CycleError(PeriodkitError, ValueError):
+    """A dependency that would close a cycle; ``cycle`` lists the ids around it."""
+
+    def __init__(self, cycle: Sequence[str]) -> None:
+        self.cycle = list(cycle)
+        super().__init__("dependency would close a cycle: " + " -> ".join(self.cycle))
+
+
+class QueryError(PeriodkitError, ValueError):
+    """A query that cannot be evaluated.
+
+    ``location`` names where the problem is, as the grammar spells it (a query
+    parameter such as ``page[size]``, or a JSON pointer such as
+    ``/filters/0/value``), so that a facade can report it in its own shape.
+    """
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(message)

@@ -1,0 +1,436 @@
+"""Periods and period sets: closed intervals on a timeline discrete at one microsecond.
+
+A ``Period`` is the closed interval [start, end]; a missing bound is the
+infinity on that side. A ``PeriodSet`` is a union of periods, always kept in
+one canonical form: sorted, disjoint, closed atoms, where atoms that touch or
+lie one microsecond apart are merged. Because the form is canonical, equality
+is equality of atoms and every operation returns a canonical set.
+
+The atoms live as two int64 arrays of bounds (the vector form of
+``periodkit.time``), so the algebra is a handful of numpy sweeps and the
+kernels can take the arrays as they are. portion is the reference semantics:
+the tests check every operation against it, and ``to_portion`` /
+``from_portion`` convert both ways.
+
+>>> office = Period("2017-01-01", "2019-09-26")
+>>> holidays = PeriodSet([Period("2018-12-24", "2018-12-26 23:59:59.999999")])
+>>> open_days = office - holidays
+>>> len(open_days.atoms), open_days.contains("2018-12-25T12:00:00Z")
+(2, False)
+>>> (~PeriodSet()).contains(Period())
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+import portion as P
+
+from periodkit.errors import ParseError, PeriodError
+from periodkit.time import (
+    FIRST_US,
+    LAST_US,
+    NAT,
+    NEG_INF,
+    POS_INF,
+    Instant,
+    format_instant,
+    from_micros,
+    normalise_micros,
+    normalise_vector,
+    parse_bound,
+    to_micros,
+)
+
+_EMPTY = np.array([], dtype=np.int64)
+_EMPTY.flags.writeable = False
+
+
+def _describe(us: int) -> str | None:
+    """A bound as text for reprs and messages: ISO with microseconds, ``None`` for infinities."""
+    text = format_instant(us, precision="us")
+    return None if text is None else text.replace(".000000Z", "Z")
+
+
+class Period:
+    """The closed interval [start, end]; ``None`` means the infinity on that side.
+
+    Domain periods also carry ``period_id``, the owning ``entity_id`` and
+    opaque ``data``; two periods are equal when bounds and these agree.
+
+    >>> p = Period("2019-12-01", "2019-12-31T23:59:59")
+    >>> p.contains("2019-12-12T09:30:00Z"), p.overlaps(Period("2020-01-01"))
+    (True, False)
+    >>> Period("2020-01-02", "2020-01-01")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.PeriodError: start '2020-01-02' is after end '2020-01-01'
+    """
+
+    __slots__ = ("_hi", "_lo", "data", "entity_id", "period_id")
+
+    def __init__(
+        self,
+        start: object = None,
+        end: object = None,
+        *,
+        period_id: str | None = None,
+        entity_id: str | None = None,
+        data: Any = None,
+    ) -> None:
+        lo, hi = parse_bound(start, "start"), parse_bound(end, "end")
+        if lo > hi:
+            raise PeriodError(f"start {start!r} is after end {end!r}")
+        self._lo, self._hi = lo, hi
+        self.period_id, self.entity_id, self.data = period_id, entity_id, data
+
+    @classmethod
+    def from_micros(cls, lo: int, hi: int, **meta: Any) -> Period:
+        """A period from two bounds in the vector form (int64 microseconds).
+
+        >>> Period.from_micros(0, 999_999)
+        Period(start='1970-01-01T00:00:00Z', end='1970-01-01T00:00:00.999999Z')
+        """
+        lo, hi = normalise_micros(int(lo)), normalise_micros(int(hi))
+        if NAT in (lo, hi):
+            raise PeriodError("a period bound cannot be NaT (a missing instant)")
+        if lo > hi:
+            raise PeriodError(f"start {_describe(lo)!r} is after end {_describe(hi)!r}")
+        period = cls.__new__(cls)
+        period._lo, period._hi = lo, hi
+        period.period_id = meta.get("period_id")
+        period.entity_id = meta.get("entity_id")
+        period.data = meta.get("data")
+        return period
+
+    @property
+    def start(self) -> Instant:
+        """The first instant: an aware UTC datetime, or ``-P.inf``."""
+        return from_micros(self._lo)
+
+    @property
+    def end(self) -> Instant:
+        """The last instant: an aware UTC datetime, or ``P.inf``."""
+        return from_micros(self._hi)
+
+    @property
+    def lo(self) -> int:
+        """The start in the vector form (int64 microseconds, ``NEG_INF`` for -inf)."""
+        return self._lo
+
+    @property
+    def hi(self) -> int:
+        """The end in the vector form (int64 microseconds, ``POS_INF`` for +inf)."""
+        return self._hi
+
+    def contains(self, other: object) -> bool:
+        """Whether an instant, a Period or a PeriodSet lies inside this period.
+
+        >>> Period("2019-01-01", "2019-12-31").contains(Period("2019-03-01", "2019-03-02"))
+        True
+        """
+        return PeriodSet([self]).contains(other)
+
+    def overlaps(self, other: Period | PeriodSet) -> bool:
+        """Whether the two share at least one instant (closed bounds touch).
+
+        >>> Period("2019-01-01", "2019-01-02").overlaps(Period("2019-01-02", "2019-01-03"))
+        True
+        """
+        if isinstance(other, Period):
+            return self._lo <= other._hi and other._lo <= self._hi
+        return PeriodSet([self]).overlaps(other)
+
+    def to_portion(self) -> P.Interval:
+        """This period as a closed portion interval over aware UTC datetimes."""
+        return PeriodSet([self]).to_portion()
+
+    def __or__(self, other: Period | PeriodSet) -> PeriodSet:
+        return PeriodSet([self]) | other
+
+    def __and__(self, other: Period | PeriodSet) -> PeriodSet:
+        return PeriodSet([self]) & other
+
+    def __sub__(self, other: Period | PeriodSet) -> PeriodSet:
+        return PeriodSet([self]) - other
+
+    def __invert__(self) -> PeriodSet:
+        return ~PeriodSet([self])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return (self._lo, self._hi, self.period_id, self.entity_id, self.data) == (
+            other._lo,
+            other._hi,
+            other.period_id,
+            other.entity_id,
+            other.data,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._lo, self._hi))
+
+    def __repr__(self) -> str:
+        meta = "".join(
+            f", {name}={value!r}"
+            for name, value in (
+                ("period_id", self.period_id),
+                ("entity_id", self.entity_id),
+                ("data", self.data),
+            )
+            if value is not None
+        )
+        return f"Period(start={_describe(self._lo)!r}, end={_describe(self._hi)!r}{meta})"
+
+
+def _to_domain(bounds: np.ndarray) -> np.ndarray:
+    """Infinities onto the first and last instants, so that ±1 never overflows."""
+    return np.clip(bounds, FIRST_US, LAST_US)
+
+
+def _merge_sorted(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge atoms sorted by start (domain values) that overlap, touch or abut."""
+    if len(starts) == 0:
+        return _EMPTY, _EMPTY
+    reach = np.maximum.accumulate(ends)
+    opens = np.empty(len(starts), dtype=bool)
+    opens[0] = True
+    opens[1:] = starts[1:] > reach[:-1] + 1
+    first = np.flatnonzero(opens)
+    last = np.append(first[1:] - 1, len(starts) - 1)
+    return starts[first], reach[last]
+
+
+def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Which points lie in one of the canonical atoms."""
+    if len(starts) == 0:
+        return np.zeros(len(points), dtype=bool)
+    index = np.searchsorted(starts, points, side="right") - 1
+    return (index >= 0) & (ends[np.maximum(index, 0)] >= points)
+
+
+class PeriodSet:
+    """A union of periods, kept as sorted, disjoint, merged closed atoms.
+
+    Supports ``|``, ``&``, ``-``, ``~`` and ``==`` (also with a ``Period``
+    operand); ``len`` counts atoms and an empty set is falsy.
+
+    >>> january = Period("2019-01-01", "2019-01-31T23:59:59.999999")
+    >>> a = PeriodSet([january, Period("2019-02-01", "2019-02-28")])
+    >>> a.atoms
+    (Period(start='2019-01-01T00:00:00Z', end='2019-02-28T00:00:00Z'),)
+    >>> a & Period("2019-02-28T00:00:00Z", None) == PeriodSet([Period("2019-02-28", "2019-02-28")])
+    True
+    """
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, periods: Iterable[Period | PeriodSet] = ()) -> None:
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        for item in periods:
+            if isinstance(item, Period):
+                starts.append(np.array([item.lo], dtype=np.int64))
+                ends.append(np.array([item.hi], dtype=np.int64))
+            elif isinstance(item, PeriodSet):
+                starts.append(item._starts)
+                ends.append(item._ends)
+            else:
+                raise PeriodError(f"{item!r} is not a Period or a PeriodSet")
+        if starts:
+            self._set_domain(*self._normalised(np.concatenate(starts), np.concatenate(ends)))
+        else:
+            self._starts, self._ends = _EMPTY, _EMPTY
+
+    @staticmethod
+    def _normalised(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        starts, ends = _to_domain(starts), _to_domain(ends)
+        order = np.argsort(starts, kind="stable")
+        return _merge_sorted(starts[order], ends[order])
+
+    def _set_domain(self, starts: np.ndarray, ends: np.ndarray) -> None:
+        self._starts, self._ends = normalise_vector(starts), normalise_vector(ends)
+        self._starts.flags.writeable = False
+        self._ends.flags.writeable = False
+
+    @classmethod
+    def _from_domain(cls, starts: np.ndarray, ends: np.ndarray) -> PeriodSet:
+        result = cls.__new__(cls)
+        result._set_domain(starts, ends)
+        return result
+
+    @classmethod
+    def from_bounds(
+        cls, starts: Iterable[int] | np.ndarray, ends: Iterable[int] | np.ndarray
+    ) -> PeriodSet:
+        """A set from two int64 arrays of closed atom bounds, in any order, possibly overlapping.
+
+        >>> PeriodSet.from_bounds([10, 0], [20, 9]).bounds()
+        (array([0]), array([20]))
+        """
+        lo = np.asarray(starts, dtype=np.int64)
+        hi = np.asarray(ends, dtype=np.int64)
+        if lo.shape != hi.shape or lo.ndim != 1:
+            raise PeriodError(
+                f"starts {lo.shape} and ends {hi.shape} must be flat and of one length"
+            )
+        missing = (lo == NAT) | (hi == NAT)
+        if missing.any():
+            index = int(np.flatnonzero(missing)[0])
+            raise PeriodError(f"atom {index} has a NaT (missing) bound")
+        reversed_ = lo > hi
+        if reversed_.any():
+            index = int(np.flatnonzero(reversed_)[0])
+            raise PeriodError(
+                f"atom {index}: start {_describe(int(lo[index]))!r} "
+                f"is after end {_describe(int(hi[index]))!r}"
+            )
+        return cls._from_domain(*cls._normalised(lo, hi))
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The atoms as two sorted, read-only int64 arrays (starts, ends) in the vector form."""
+        return self._starts, self._ends
+
+    @property
+    def atoms(self) -> tuple[Period, ...]:
+        """The atoms as Periods, in order."""
+        return tuple(
+            Period.from_micros(lo, hi)
+            for lo, hi in zip(self._starts.tolist(), self._ends.tolist(), strict=True)
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the set holds no instant."""
+        return len(self._starts) == 0
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __iter__(self) -> Iterator[Period]:
+        return iter(self.atoms)
+
+    def contains(self, other: object) -> bool:
+        """Whether an instant, a Period or a PeriodSet lies wholly inside this set.
+
+        >>> PeriodSet([Period("2019-01-01", "2019-01-31")]).contains("2019-01-31T00:00:00Z")
+        True
+        """
+        if isinstance(other, PeriodSet | Period):
+            return (_as_set(other) - self).is_empty
+        point = to_micros(other)
+        return bool(
+            _covered(
+                _to_domain(self._starts), _to_domain(self._ends), _to_domain(np.array([point]))
+            )[0]
+        )
+
+    def overlaps(self, other: Period | PeriodSet) -> bool:
+        """Whether the two share at least one instant."""
+        return not (self & other).is_empty
+
+    def _combine(self, other: object, keep: Any) -> PeriodSet:
+        right = _as_set(other)
+        a_s, a_e = _to_domain(self._starts), _to_domain(self._ends)
+        b_s, b_e = _to_domain(right._starts), _to_domain(right._ends)
+        # Half-open edges: coverage is constant between consecutive points.
+        points = np.unique(np.concatenate((a_s, a_e + 1, b_s, b_e + 1)))
+        if len(points) == 0:
+            return PeriodSet()
+        kept = keep(_covered(a_s, a_e, points[:-1]), _covered(b_s, b_e, points[:-1]))
+        return PeriodSet._from_domain(*_merge_sorted(points[:-1][kept], points[1:][kept] - 1))
+
+    def __or__(self, other: Period | PeriodSet) -> PeriodSet:
+        return self._combine(other, np.logical_or)
+
+    def __and__(self, other: Period | PeriodSet) -> PeriodSet:
+        return self._combine(other, np.logical_and)
+
+    def __sub__(self, other: Period | PeriodSet) -> PeriodSet:
+        return self._combine(other, lambda a, b: a & ~b)
+
+    __ror__ = __or__
+    __rand__ = __and__
+
+    def __rsub__(self, other: Period | PeriodSet) -> PeriodSet:
+        return _as_set(other) - self
+
+    def __invert__(self) -> PeriodSet:
+        return _EVERYTHING - self
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PeriodSet):
+            return NotImplemented
+        return np.array_equal(self._starts, other._starts) and np.array_equal(
+            self._ends, other._ends
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._starts.tobytes(), self._ends.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"PeriodSet({list(self.atoms)!r})"
+
+    def to_portion(self) -> P.Interval:
+        """The set as a portion interval of closed atoms over aware UTC datetimes.
+
+        Infinite bounds become portion's infinities. A one-instant atom at the
+        first or last instant of the timeline keeps that instant as a datetime,
+        since portion has no closed interval at an infinity.
+
+        >>> PeriodSet([Period(None, "2019-01-01")]).to_portion()
+        (-inf,datetime.datetime(2019, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)]
+        """
+        atoms = []
+        for lo, hi in zip(self._starts.tolist(), self._ends.tolist(), strict=True):
+            if lo == hi and lo in (NEG_INF, POS_INF):
+                atoms.append(P.singleton(_FIRST_INSTANT if lo == NEG_INF else _LAST_INSTANT))
+            else:
+                atoms.append(P.closed(from_micros(lo), from_micros(hi)))
+        return P.Interval(*atoms)
+
+    @classmethod
+    def from_portion(cls, interval: P.Interval) -> PeriodSet:
+        """A set from a portion interval whose bounds are instants or infinities.
+
+        An open bound becomes the neighbouring microsecond.
+
+        >>> import datetime as dt
+        >>> t = dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)
+        >>> PeriodSet.from_portion(P.open(t, t + dt.timedelta(microseconds=2))).atoms
+        (Period(start='2019-01-01T00:00:00.000001Z', end='2019-01-01T00:00:00.000001Z'),)
+        """
+        if not isinstance(interval, P.Interval):
+            raise ParseError(f"{interval!r} is not a portion interval")
+        starts, ends = [], []
+        for atom in interval:
+            if atom.empty:
+                continue
+            # Step in the domain, where the first instant is a number, not -inf.
+            lo = max(to_micros(atom.lower), FIRST_US) + (
+                atom.left == P.OPEN and atom.lower != -P.inf
+            )
+            hi = min(to_micros(atom.upper), LAST_US) - (
+                atom.right == P.OPEN and atom.upper != P.inf
+            )
+            if lo <= hi:
+                starts.append(lo)
+                ends.append(hi)
+        return cls.from_bounds(starts, ends)
+
+
+def _as_set(value: object) -> PeriodSet:
+    if isinstance(value, PeriodSet):
+        return value
+    if isinstance(value, Period):
+        return PeriodSet([value])
+    raise PeriodError(f"{value!r} is not a Period or a PeriodSet")
+
+
+_FIRST_INSTANT = from_micros(FIRST_US + 1) - (from_micros(1) - from_micros(0))
+_LAST_INSTANT = from_micros(LAST_US - 1) + (from_micros(1) - from_micros(0))
+_EVERYTHING = PeriodSet([Period()])

@@ -1,0 +1,667 @@
+"""The one time module: parsing, formatting, infinities and partial dates.
+
+periodkit has one timeline: UTC, discrete at one microsecond, years 0001 to
+9999. An instant has two forms:
+
+* the scalar form, an aware UTC ``datetime``, or portion's ``-P.inf`` / ``P.inf``;
+* the vector form, int64 microseconds since the epoch (viewable as
+  ``datetime64[us]``), where ``NAT`` (int64 min) is a missing value, ``NEG_INF``
+  (int64 min + 1) is -infinity and ``POS_INF`` (int64 max) is +infinity.
+
+The first and last instants of the timeline *are* the infinities: in the
+vector form 0001-01-01T00:00:00 is stored as ``NEG_INF`` and
+9999-12-31T23:59:59.999999 as ``POS_INF``, so that set operations never need a
+finite bound outside the range and the two encodings never disagree.
+
+Nobody else in periodkit parses or formats dates; everything comes here.
+
+>>> parse_instant("2019-12-12T09:30:25.5-08:00")
+datetime.datetime(2019, 12, 12, 17, 30, 25, 500000, tzinfo=datetime.timezone.utc)
+>>> format_instant(parse_instant("2019-12-12 09:30"), dialect="entity")
+'2019-12-12 09:30:00'
+>>> parse_span("2019-12")
+Period(start='2019-12-01T00:00:00Z', end='2019-12-31T23:59:59.999999Z')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+import portion as P
+
+from periodkit.errors import ParseError
+
+if TYPE_CHECKING:
+    from periodkit.periods import Period
+
+UTC = _dt.UTC
+Dialect = Literal["iso", "entity"]
+Side = Literal["start", "end"]
+Precision = Literal["ms", "us"]
+#: What the scalar form of an instant is: an aware UTC datetime or an infinity.
+Instant = Any
+
+NAT = int(np.iinfo(np.int64).min)
+NEG_INF = NAT + 1
+POS_INF = int(np.iinfo(np.int64).max)
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
+_US_PER_SECOND = 1_000_000
+_US_PER_DAY = 86_400 * _US_PER_SECOND
+FIRST_US = -62_135_596_800 * _US_PER_SECOND
+LAST_US = 253_402_300_800 * _US_PER_SECOND - 1
+
+ENTITY_START_SENTINEL = "1970-01-01 00:00:00"
+ENTITY_END_SENTINEL = "9999-12-31 23:59:59"
+_ENTITY_END_SENTINEL_US = LAST_US - (_US_PER_SECOND - 1)
+
+_EXPECTED = "an ISO 8601 instant such as 2019-12-12T09:30:25.123Z"
+_SPAN_EXPECTED = "a date or date-time such as 2019, 2019-12, 2019-12-12 or 2019-12-12T09:30"
+
+# One grammar for every textual form: instants need at least a date (and a
+# time to the minute when a time is given); spans also accept the partial
+# forms (year, month, hour).
+_ISO = re.compile(
+    r"(?P<year>\d{4})"
+    r"(?:-(?P<month>\d{2})"
+    r"(?:-(?P<day>\d{2})"
+    r"(?:[T ](?P<hour>\d{2})"
+    r"(?::(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?)?"
+    r"(?P<offset>Z|[+-]\d{2}:\d{2})?)?)?)?",
+    re.ASCII,
+)
+
+
+# --- scalar <-> vector -------------------------------------------------------
+
+
+def is_infinite(value: object) -> bool:
+    """True for portion's ``-P.inf`` and ``P.inf``.
+
+    >>> is_infinite(P.inf), is_infinite(parse_instant("2019-01-01"))
+    (True, False)
+    """
+    return value is P.inf or value is -P.inf
+
+
+def normalise_micros(us: int) -> int:
+    """Fold the first and last instants of the timeline onto the infinities.
+
+    >>> normalise_micros(FIRST_US) == NEG_INF, normalise_micros(0)
+    (True, 0)
+    """
+    if us <= FIRST_US:
+        return NEG_INF if us != NAT else NAT
+    if us >= LAST_US:
+        return POS_INF
+    return us
+
+
+def to_micros(instant: Instant) -> int:
+    """The vector form (int64 microseconds) of a scalar instant.
+
+    Accepts every input ``parse_instant`` accepts.
+
+    >>> to_micros("1970-01-01T00:00:01Z"), to_micros(-P.inf) == NEG_INF
+    (1000000, True)
+    """
+    if is_infinite(instant):
+        return NEG_INF if instant == -P.inf else POS_INF
+    moment = parse_instant(instant)
+    return normalise_micros(_raw_micros(moment))
+
+
+def from_micros(us: int) -> Instant:
+    """The scalar form of a vector instant: aware UTC datetime or an infinity.
+
+    >>> from_micros(0)
+    datetime.datetime(1970, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> from_micros(POS_INF)
+    +inf
+    """
+    us = int(us)
+    if us == NAT:
+        raise ParseError("NaT (a missing instant) has no scalar form")
+    if us <= FIRST_US:
+        return -P.inf
+    if us >= LAST_US:
+        return P.inf
+    return _EPOCH + _dt.timedelta(microseconds=us)
+
+
+# --- parsing -----------------------------------------------------------------
+
+
+def _two_digit_offset(text: str, offset: str | None) -> _dt.timedelta:
+    if offset is None or offset == "Z":
+        return _dt.timedelta(0)
+    hours, minutes = int(offset[1:3]), int(offset[4:6])
+    if hours > 23 or minutes > 59:
+        raise ParseError(f"{text!r} has an invalid UTC offset {offset!r} (expected ±HH:MM)")
+    sign = -1 if offset[0] == "-" else 1
+    return sign * _dt.timedelta(hours=hours, minutes=minutes)
+
+
+def _from_parts(text: str, parts: dict[str, str | None]) -> tuple[_dt.datetime, str]:
+    """The first instant a matched text names, and its precision."""
+    fraction = parts["fraction"]
+    if fraction is not None and len(fraction) > 6:
+        raise ParseError(
+            f"{text!r} has {len(fraction)} fractional digits; "
+            "periodkit is exact to the microsecond (at most 6)"
+        )
+    precision = next(
+        name
+        for name in ("fraction", "second", "minute", "hour", "day", "month", "year")
+        if parts[name] is not None
+    )
+    try:
+        naive = _dt.datetime(
+            int(parts["year"] or 1),
+            int(parts["month"] or 1),
+            int(parts["day"] or 1),
+            int(parts["hour"] or 0),
+            int(parts["minute"] or 0),
+            int(parts["second"] or 0),
+            int((fraction or "0").ljust(6, "0")),
+        )
+    except ValueError as exc:
+        raise ParseError(f"{text!r} is not a valid calendar date-time ({exc})") from None
+    if naive.year < 1:
+        raise ParseError(f"{text!r} is out of range: years run from 0001 to 9999")
+    shifted = _shift_checked(naive, _two_digit_offset(text, parts["offset"]), text)
+    return shifted.replace(tzinfo=UTC), precision
+
+
+def _match(text: str, what: str) -> dict[str, str | None]:
+    found = _ISO.fullmatch(text)
+    if found is None:
+        raise ParseError(f"{text!r} is not {what}")
+    return found.groupdict()
+
+
+def _shift_checked(naive: _dt.datetime, shift: _dt.timedelta, text: str) -> _dt.datetime:
+    try:
+        return naive - shift
+    except OverflowError:
+        raise ParseError(
+            f"{text!r} is out of range once shifted to UTC: years run from 0001 to 9999"
+        ) from None
+
+
+def _parse_text(text: str) -> _dt.datetime:
+    parts = _match(text, _EXPECTED)
+    if parts["day"] is None or (parts["hour"] is not None and parts["minute"] is None):
+        raise ParseError(
+            f"{text!r} is a partial date, not an instant (expected {_EXPECTED}; "
+            "use parse_span for the span it names)"
+        )
+    moment, _ = _from_parts(text, parts)
+    return moment
+
+
+def _from_datetime(value: _dt.datetime, where: str) -> _dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=UTC)
+    naive = value.replace(tzinfo=None)
+    return _shift_checked(naive, value.utcoffset() or _dt.timedelta(0), where).replace(tzinfo=UTC)
+
+
+def _whole_micros(nanos: int, value: object) -> int:
+    if nanos % 1000:
+        raise ParseError(f"{value!r} has nanoseconds; periodkit is exact to the microsecond")
+    return nanos // 1000
+
+
+def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
+    """Read one instant into the scalar form.
+
+    Accepts ISO 8601 text (``T`` or a space, 0 to 6 fractional digits, ``Z``,
+    ``±HH:MM`` or no offset, which means UTC; or a date alone), ``datetime``,
+    ``date``, ``numpy.datetime64`` and ``pandas.Timestamp``. Naive values are
+    UTC. portion's infinities pass through. In the ``entity`` dialect the
+    sentinels ``1970-01-01 00:00:00`` and ``9999-12-31 23:59:59`` read as
+    ``-P.inf`` and ``P.inf``.
+
+    >>> parse_instant("2024-08-12T11:58:19.349Z")
+    datetime.datetime(2024, 8, 12, 11, 58, 19, 349000, tzinfo=datetime.timezone.utc)
+    >>> parse_instant("9999-12-31 23:59:59", dialect="entity")
+    +inf
+    >>> parse_instant(None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.ParseError: None is not an instant (expected an ISO 8601 instant ...)
+    """
+    if dialect not in ("iso", "entity"):
+        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+    if is_infinite(value):
+        return value
+    moment = _scalar(value)
+    if dialect == "entity":
+        if moment == _EPOCH:
+            return -P.inf
+        if moment >= _EPOCH + _dt.timedelta(microseconds=_ENTITY_END_SENTINEL_US):
+            return P.inf
+    return moment
+
+
+def _scalar(value: object) -> _dt.datetime:
+    if isinstance(value, str):
+        return _parse_text(value)
+    if isinstance(value, pd.Timestamp):
+        if value is pd.NaT:
+            raise ParseError(f"{value!r} (a missing value) is not an instant")
+        stamp = value.tz_convert("UTC") if value.tzinfo is not None else value
+        micros = _whole_micros(stamp.as_unit("ns").value, value) if stamp.nanosecond else None
+        base = stamp.to_pydatetime(warn=False).replace(tzinfo=UTC)
+        return base if micros is None else _EPOCH + _dt.timedelta(microseconds=micros)
+    if isinstance(value, _dt.datetime):
+        return _from_datetime(value, repr(value))
+    if isinstance(value, _dt.date):
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise ParseError(f"{value!r} (a missing value) is not an instant")
+        unit = np.datetime_data(value.dtype)[0]
+        if unit in ("ns", "ps", "fs", "as"):
+            micros = _whole_micros(int(value.astype("datetime64[ns]").astype(np.int64)), value)
+        else:
+            micros = int(value.astype("datetime64[us]").astype(np.int64))
+        if not FIRST_US <= micros <= LAST_US:
+            raise ParseError(f"{value!r} is out of range: years run from 0001 to 9999")
+        return _EPOCH + _dt.timedelta(microseconds=micros)
+    raise ParseError(f"{value!r} is not an instant (expected {_EXPECTED})")
+
+
+def parse_bound(value: object, side: Side, dialect: Dialect = "iso") -> int:
+    """Read one bound of a period into the vector form; ``None`` is that side's infinity.
+
+    >>> parse_bound(None, "start") == NEG_INF, parse_bound(None, "end") == POS_INF
+    (True, True)
+    >>> parse_bound("1970-01-01T00:00:00.000001Z", "end")
+    1
+    """
+    if value is None:
+        return NEG_INF if side == "start" else POS_INF
+    return to_micros(parse_instant(value, dialect))
+
+
+def span_micros(value: object) -> tuple[int, int]:
+    """The closed span ``(first, last)`` in microseconds that a date names.
+
+    ``2019`` is the year, ``2019-12`` the month, ``2019-12-12`` the day,
+    ``2019-12-12T09`` the hour, ``…T09:30`` the minute, ``…T09:30:25`` the
+    second; a fraction names one instant. An offset shifts the span to UTC.
+    A ``date`` names its day; any other instant value names itself.
+
+    >>> span_micros("1970-01-01T00:00:01")
+    (1000000, 1999999)
+    """
+    if isinstance(value, str):
+        parts = _match(value, _SPAN_EXPECTED)
+        first, precision = _from_parts(value, parts)
+        return to_micros(first), normalise_micros(_span_last_micros(first, precision))
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        first = _scalar(value)
+        return to_micros(first), normalise_micros(_span_last_micros(first, "day"))
+    if is_infinite(value):
+        us = to_micros(value)
+        return us, us
+    us = to_micros(_scalar(value))
+    return us, us
+
+
+_FIXED_STEPS_US = {
+    "second": _US_PER_SECOND,
+    "minute": 60 * _US_PER_SECOND,
+    "hour": 3600 * _US_PER_SECOND,
+    "day": _US_PER_DAY,
+}
+
+
+def _raw_micros(moment: _dt.datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * _US_PER_SECOND + delta.microseconds
+
+
+def _span_last_micros(first: _dt.datetime, precision: str) -> int:
+    """The last microsecond of the span that starts at ``first``."""
+    if precision == "fraction":
+        return _raw_micros(first)
+    if precision in _FIXED_STEPS_US:
+        return min(_raw_micros(first) + _FIXED_STEPS_US[precision] - 1, LAST_US)
+    # Months and years have no fixed length; offsets are not allowed on them,
+    # so ``first`` is still the calendar's own first day.
+    if precision == "year":
+        year, month = first.year + 1, 1
+    else:
+        year, month = first.year + first.month // 12, first.month % 12 + 1
+    if year > 9999:
+        return LAST_US
+    return _raw_micros(first.replace(year=year, month=month, day=1)) - 1
+
+
+def parse_span(value: object) -> Period:
+    """The closed ``Period`` that a partial or full date names.
+
+    >>> parse_span("2019")
+    Period(start='2019-01-01T00:00:00Z', end='2019-12-31T23:59:59.999999Z')
+    >>> parse_span("2019-12-12T09:30:25.5Z").start == parse_span("2019-12-12T09:30:25.5Z").end
+    True
+    """
+    from periodkit.periods import Period
+
+    first, last = span_micros(value)
+    return Period.from_micros(first, last)
+
+
+# --- formatting --------------------------------------------------------------
+
+
+def format_instant(
+    value: object, dialect: Dialect = "iso", precision: Precision = "ms"
+) -> str | None:
+    """Write one instant in a dialect; digits past the precision are cut, never rounded.
+
+    ``iso`` writes ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (``precision="us"`` keeps six
+    digits, as seed 003 does) and ``None`` (JSON ``null``) for an infinity.
+    ``entity`` writes ``YYYY-MM-DD HH:MM:SS`` and the sentinels for infinities.
+    Accepts every scalar ``parse_instant`` accepts, and int microseconds.
+
+    >>> format_instant("2019-11-18T06:00:00.9999Z")
+    '2019-11-18T06:00:00.999Z'
+    >>> format_instant(-P.inf), format_instant(-P.inf, dialect="entity")
+    (None, '1970-01-01 00:00:00')
+    """
+    if dialect not in ("iso", "entity"):
+        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+    if precision not in ("ms", "us"):
+        raise ParseError(f"precision {precision!r} is unknown (expected 'ms' or 'us')")
+    exact = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    us = int(value) if exact else to_micros(value)  # type: ignore[call-overload]
+    if not NEG_INF < us < POS_INF:
+        return _format_infinite(us, dialect)
+    moment = from_micros(us)
+    day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    clock = f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    if dialect == "entity":
+        return f"{day} {clock}"
+    fraction = (
+        f"{moment.microsecond:06d}" if precision == "us" else f"{moment.microsecond // 1000:03d}"
+    )
+    return f"{day}T{clock}.{fraction}Z"
+
+
+def _format_infinite(us: int, dialect: Dialect) -> str | None:
+    if us == NAT or dialect == "iso":
+        return None
+    return ENTITY_START_SENTINEL if us == NEG_INF else ENTITY_END_SENTINEL
+
+
+def format_instants(
+    micros: np.ndarray, dialect: Dialect = "iso", precision: Precision = "ms"
+) -> np.ndarray:
+    """Vector ``format_instant``: an object array of strings (``None`` for NaT and,
+    in the ISO dialect, for the infinities).
+
+    >>> format_instants(np.array([0, POS_INF]), dialect="entity").tolist()
+    ['1970-01-01 00:00:00', '9999-12-31 23:59:59']
+    """
+    us = np.asarray(micros, dtype=np.int64)
+    if dialect not in ("iso", "entity"):
+        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+    if precision not in ("ms", "us"):
+        raise ParseError(f"precision {precision!r} is unknown (expected 'ms' or 'us')")
+    finite = (us > NEG_INF) & (us < POS_INF)
+    unit = "s" if dialect == "entity" else precision
+    # datetime64 unit casts floor, which is truncation of the written digits.
+    stamps = np.where(finite, us, 0).astype("datetime64[us]").astype(f"datetime64[{unit}]")
+    text = np.datetime_as_string(stamps, unit=unit)
+    if dialect == "entity":
+        text = np.char.replace(text, "T", " ")
+    else:
+        text = np.char.add(text, "Z")
+    out = text.astype(object)
+    out[us == NAT] = None
+    out[us == NEG_INF] = _format_infinite(NEG_INF, dialect)
+    out[us == POS_INF] = _format_infinite(POS_INF, dialect)
+    return out
+
+
+# --- the vector parser -------------------------------------------------------
+
+# Longest accepted text: YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM (32 characters); two
+# more columns let a seventh fractional digit and an over-long text be seen.
+_COLUMNS = 34
+_CHUNK = 1 << 14
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
+_DAYS_BEFORE_MONTH = np.concatenate(([0], np.cumsum(_DAYS_IN_MONTH[:-1]))).astype(np.int32)
+# Calendar tables indexed by year (row 0 is unused: year 0000 is rejected).
+_YEAR_STARTS = np.concatenate(
+    (
+        [0],
+        np.arange("0001", "10000", dtype="datetime64[Y]").astype("datetime64[D]").astype(np.int32),
+    )
+)
+_YEAR_NUMBERS = np.arange(10_000)
+_LEAP_YEARS = (_YEAR_NUMBERS % 4 == 0) & ((_YEAR_NUMBERS % 100 != 0) | (_YEAR_NUMBERS % 400 == 0))
+_ZERO, _DASH, _COLON, _DOT, _PLUS = (ord(c) for c in "0-:.+")
+
+
+def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndarray:
+    """Parse many ISO 8601 strings at once into the vector form (``datetime64[us]``).
+
+    Accepts the same texts as ``parse_instant`` (full date-times and dates) and
+    ``datetime64`` arrays; ``None``, NaN and NaT become NaT. The work is done on
+    a byte matrix with numpy, with no Python code per string. A bad value
+    raises ``ParseError`` naming it and its index.
+
+    >>> parse_instants(["2019-12-12", "2019-12-12T09:30:25.5-08:00", None]).astype(str).tolist()
+    ['2019-12-12T00:00:00.000000', '2019-12-12T17:30:25.500000', 'NaT']
+    """
+    if isinstance(values, pd.Series | pd.Index):
+        values = values.to_numpy()
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return _from_datetime64(values)
+    texts = values.tolist() if isinstance(values, np.ndarray) else values
+    if not isinstance(texts, list):
+        texts = list(texts)
+    if not texts:
+        return np.array([], dtype="datetime64[us]")
+    missing = None
+    try:
+        blob = "\n".join(texts).encode("ascii")
+    except (TypeError, UnicodeEncodeError):
+        texts, missing = _fill_missing(texts)
+        blob = "\n".join(texts).encode("ascii")
+    rows, length = _byte_rows(blob, len(texts))
+    micros = np.empty(len(texts), dtype=np.int64)
+    valid = np.empty(len(texts), dtype=bool)
+    # Chunks small enough that every temporary stays in cache.
+    for start in range(0, len(texts), _CHUNK):
+        part = slice(start, start + _CHUNK)
+        micros[part], valid[part] = _parse_columns(_columns_of(rows[part]), length[part])
+    if missing is not None:
+        valid |= missing
+        micros[missing] = NAT
+    if not valid.all():
+        _raise_first_bad(texts, int(np.flatnonzero(~valid)[0]))
+    return micros.view("datetime64[us]")
+
+
+def _raise_first_bad(texts: list[str], suspect: int) -> None:
+    """Raise the scalar parser's own message for the first text it rejects."""
+    for index in (suspect, *range(len(texts))):
+        try:
+            _parse_text(texts[index])
+        except ParseError as exc:
+            raise ParseError(f"value at index {index}: {exc}") from None
+    raise ParseError(f"value at index {suspect}: {texts[suspect]!r} is not an instant")
+
+
+def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
+    """Blank out missing values; reject anything else that is not ASCII text."""
+    missing = np.asarray(pd.isna(np.asarray(texts, dtype=object)), dtype=bool)
+    for index, text in enumerate(texts):
+        if missing[index]:
+            continue
+        if not isinstance(text, str):
+            raise ParseError(
+                f"value {text!r} at index {index} is not a string (expected {_EXPECTED})"
+            )
+        if not text.isascii() or "\n" in text:
+            raise ParseError(
+                f"value {text!r} at index {index} is not an instant (expected {_EXPECTED})"
+            )
+    return ["" if gone else text for text, gone in zip(texts, missing, strict=True)], missing
+
+
+def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each newline-separated text as a row of bytes (zero padded), and its length."""
+    buffer = np.frombuffer(blob + b"\n", dtype=np.uint8)
+    width, uneven = divmod(len(buffer), count)
+    if not uneven and (buffer[width - 1 :: width] == 10).all():
+        # The common case: texts of one length reshape without a copy.
+        return buffer.reshape(count, width)[:, :-1], np.full(count, width - 1, dtype=np.int16)
+    # Texts of several lengths: numpy pads them into fixed-width rows. A text
+    # longer than the rows is cut to _COLUMNS bytes, which still reads as too long.
+    pieces = blob.split(b"\n")
+    if len(pieces) != count:
+        raise ParseError("parse_instants: a value holds a line break, so it is not an instant")
+    rows = np.array(pieces, dtype=f"S{_COLUMNS}").view(np.uint8).reshape(count, _COLUMNS)
+    return rows, np.count_nonzero(rows, axis=1).astype(np.int16)
+
+
+def _columns_of(rows: np.ndarray) -> np.ndarray:
+    """Transpose rows of bytes into one contiguous row per character position."""
+    columns = np.zeros((_COLUMNS, len(rows)), dtype=np.uint8)
+    width = min(rows.shape[1], _COLUMNS)
+    columns[:width] = rows[:, :width].T
+    return columns
+
+
+def _parse_columns(columns: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Micros and a validity mask, from one row of bytes per character position.
+
+    Arithmetic stays in small integer types and the calendar is read from
+    tables, because on millions of rows numpy's integer division dominates.
+    """
+    count = columns.shape[1]
+    digit = columns[:27] - np.uint8(_ZERO)
+    is_digit = digit < 10
+
+    def number(cols: Iterable[int], source: np.ndarray = digit) -> np.ndarray:
+        total = np.zeros(count, dtype=np.int32)
+        for col in cols:
+            total = total * 10 + source[col]
+        return total
+
+    def all_digits(cols: Iterable[int], source: np.ndarray = is_digit) -> np.ndarray:
+        return np.logical_and.reduce([source[c] for c in cols])
+
+    year, month, day = number((0, 1, 2, 3)), number((5, 6)), number((8, 9))
+    valid = all_digits((0, 1, 2, 3, 5, 6, 8, 9))
+    valid &= (columns[4] == _DASH) & (columns[7] == _DASH)
+    valid &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    year, month = np.clip(year, 0, 9999), np.clip(month, 0, 12)
+    leap_day = _LEAP_YEARS[year] & (month == 2)
+    valid &= day <= _DAYS_IN_MONTH[month] + leap_day
+    days = _YEAR_STARTS[year] + _DAYS_BEFORE_MONTH[month] + day - 1
+    days += _LEAP_YEARS[year] & (month > 2)
+
+    hour, minute = number((11, 12)), number((14, 15))
+    timed = all_digits((11, 12, 14, 15)) & (columns[13] == _COLON)
+    timed &= (columns[10] == ord("T")) | (columns[10] == ord(" "))
+    timed &= (hour <= 23) & (minute <= 59)
+    has_seconds = columns[16] == _COLON
+    second = number((17, 18)) * has_seconds
+    timed &= ~has_seconds | (is_digit[17] & is_digit[18] & (second <= 59))
+
+    # Horner over the six places: a place past the last digit adds 0 and
+    # still shifts, so "5" reads as 500000 microseconds.
+    run = has_fraction = has_seconds & (columns[19] == _DOT)
+    fraction_digits = np.zeros(count, dtype=np.int16)
+    fraction = np.zeros(count, dtype=np.int32)
+    for k in range(7):
+        run = run & is_digit[20 + k]
+        fraction_digits += run
+        if k < 6:
+            fraction = fraction * 10 + digit[20 + k] * run
+    timed &= ~has_fraction | ((fraction_digits >= 1) & (fraction_digits <= 6))
+
+    at = np.where(has_seconds, np.int16(19), np.int16(16))
+    at += has_fraction * (1 + fraction_digits)
+    tail = _offset_view(columns, at)
+    tail_digit = tail - np.uint8(_ZERO)
+    sign = tail[0]
+    signed = (length == at + 6) & ((sign == _PLUS) | (sign == _DASH)) & (tail[3] == _COLON)
+    signed &= all_digits((1, 2, 4, 5), tail_digit < 10)
+    offset_hours, offset_minutes = number((1, 2), tail_digit), number((4, 5), tail_digit)
+    signed &= (offset_hours <= 23) & (offset_minutes <= 59)
+    zulu = (length == at + 1) & (sign == ord("Z"))
+    timed &= (length == at) | zulu | signed
+    offset = (offset_hours * 60 + offset_minutes) * signed
+    offset = np.where(sign == _DASH, -offset, offset)
+
+    has_time = length > 10
+    valid &= np.where(has_time, timed, length == 10)
+    valid &= length <= _COLUMNS - 2
+    clock = (hour * 3600 + minute * 60 + second - offset * 60) * has_time
+    micros = days.astype(np.int64) * 86_400 + clock
+    micros *= _US_PER_SECOND
+    micros += fraction * has_time
+    valid &= (micros >= FIRST_US) & (micros <= LAST_US)
+    micros[micros == FIRST_US] = NEG_INF
+    micros[micros == LAST_US] = POS_INF
+    return micros, valid
+
+
+def _offset_view(columns: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The six bytes from position ``at`` of each row, where an offset would stand."""
+    first = int(at[0]) if len(at) else 16
+    if (at == first).all():
+        return columns[first : first + 6]
+    rows = np.arange(columns.shape[1])
+    return np.stack([columns[np.minimum(at + k, _COLUMNS - 1), rows] for k in range(6)])
+
+
+def _from_datetime64(values: np.ndarray) -> np.ndarray:
+    missing = np.isnat(values)
+    unit = np.datetime_data(values.dtype)[0]
+    if unit in ("ns", "ps", "fs", "as"):
+        nanos = values.astype("datetime64[ns]").astype(np.int64)
+        uneven = (nanos % 1000 != 0) & ~missing
+        if uneven.any():
+            index = int(np.flatnonzero(uneven)[0])
+            raise ParseError(
+                f"value {values[index]!r} at index {index} has nanoseconds; "
+                "periodkit is exact to the microsecond"
+            )
+        micros = nanos // 1000
+    else:
+        micros = values.astype("datetime64[us]").astype(np.int64)
+    outside = ((micros < FIRST_US) | (micros > LAST_US)) & ~missing
+    if outside.any():
+        index = int(np.flatnonzero(outside)[0])
+        raise ParseError(
+            f"value {values[index]!r} at index {index} is out of range: years run from 0001 to 9999"
+        )
+    return normalise_vector(np.where(missing, NAT, micros)).view("datetime64[us]")
+
+
+def normalise_vector(micros: np.ndarray) -> np.ndarray:
+    """``normalise_micros`` for an int64 array (NaT stays NaT); returns a new array.
+
+    >>> normalise_vector(np.array([FIRST_US, 0, LAST_US])).tolist() == [NEG_INF, 0, POS_INF]
+    True
+    """
+    out = np.array(micros, dtype=np.int64)
+    out[(out <= FIRST_US) & (out != NAT)] = NEG_INF
+    out[out >= LAST_US] = POS_INF
+    return out

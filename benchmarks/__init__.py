@@ -1,0 +1,1 @@
+"""periodkit's benchmark suite: every kernel against its peers, in one process, on one data set."""

@@ -7,6 +7,13 @@
     ├── NotFoundError       an id that names nothing
     ├── CycleError          a dependency that would close a cycle
     └── QueryError          a query that cannot be evaluated; carries where it went wrong
+        ├── UnknownFieldError       names that are not fields of the schema (``names``)
+        ├── FilterNotAllowedError   known fields that may not be filtered on (``names``)
+        ├── OperatorError           an operator the field's type does not allow (``operator``)
+        ├── BadValueError           a value that does not parse for the field's type (``value``)
+        ├── SortError               a sort key or direction that is not allowed (``names``)
+        ├── PagingError             an offset, limit, page or page size out of its rules (``value``)
+        └── BodyShapeError          a request body or parameter of the wrong JSON shape
 
 Every message quotes the offending value and says what was expected, so that
 the service facade can pass it to a caller unchanged.
@@ -86,3 +93,47 @@ class QueryError(PeriodkitError, ValueError):
         self.message = message
         self.location = location
         super().__init__(message)
+
+
+class UnknownFieldError(QueryError):
+    """Field names the schema does not know; ``names`` lists them in request order.
+
+    >>> UnknownFieldError("Field Nmu is unknown.", "/fields/0", names=["Nmu"]).names
+    ['Nmu']
+    """
+
+    def __init__(self, message: str, location: str | None = None, *, names: Sequence[str]) -> None:
+        super().__init__(message, location)
+        self.names = list(names)
+
+
+class FilterNotAllowedError(UnknownFieldError):
+    """Known fields that the grammar does not allow filtering on (``names``)."""
+
+
+class SortError(UnknownFieldError):
+    """Sort keys that are not allowed, or a direction that is not asc/desc (``names``)."""
+
+
+class OperatorError(QueryError):
+    """An operator that the field's type does not allow; ``operator`` is as written."""
+
+    def __init__(self, message: str, location: str | None = None, *, operator: str) -> None:
+        super().__init__(message, location)
+        self.operator = operator
+
+
+class BadValueError(QueryError):
+    """A value that does not parse for its field's type; ``value`` is as given."""
+
+    def __init__(self, message: str, location: str | None = None, *, value: Any) -> None:
+        super().__init__(message, location)
+        self.value = value
+
+
+class PagingError(BadValueError):
+    """An offset, limit, page or page size that breaks the grammar's paging rules."""
+
+
+class BodyShapeError(QueryError):
+    """A request body, or one part of it, of the wrong JSON shape."""

@@ -1,0 +1,40 @@
+"""One query engine, three grammars: Activities (seed 004), 4me (seed 002), JSON:API (seed 003).
+
+Every grammar parses a request into the IR of ``periodkit.query.ir``; one
+evaluator (``periodkit.query.evaluate``) runs it on columnar data.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"Num": [1, 2, 3], "Activity": ["a", "B", "c"]})
+>>> q = parse_activities({"sort": [{"property": "num", "direction": "DESC"}], "limit": 2},
+...                      {"Num": "int", "Activity": "string"})
+>>> q.evaluate(frame)["Num"].tolist()
+[3, 2]
+"""
+
+from periodkit.query.activities import parse_activities, parse_activities_form
+from periodkit.query.evaluate import Result, Table
+from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS, Collection, FourMeRequest, parse_fourme
+from periodkit.query.ir import Page, Predicate, Query, SortKey, Span
+from periodkit.query.jsonapi import ACTIONS, JsonApiRequest, parse_jsonapi
+from periodkit.query.schema import Column, Schema
+
+__all__ = [
+    "ACTIONS",
+    "OUT_OF_OFFICE_PERIODS",
+    "Collection",
+    "Column",
+    "FourMeRequest",
+    "JsonApiRequest",
+    "Page",
+    "Predicate",
+    "Query",
+    "Result",
+    "Schema",
+    "SortKey",
+    "Span",
+    "Table",
+    "parse_activities",
+    "parse_activities_form",
+    "parse_fourme",
+    "parse_jsonapi",
+]

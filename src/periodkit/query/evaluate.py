@@ -1,0 +1,364 @@
+"""The one evaluator: numpy masks, a stable multi-key sort, top-k, projection last.
+
+A ``Table`` is a read-only columnar view of a pandas DataFrame: each column
+is converted once, when a query first needs it, into a plain array (int64,
+float64, int64 microseconds with NaT for dates, integer codes for text) and
+a null mask. Building the table once and running many queries on it is the
+fast path; ``Query.evaluate(frame)`` builds a throwaway table.
+
+>>> import pandas as pd
+>>> from periodkit.query.ir import Predicate, Query, SortKey
+>>> from periodkit.query.schema import Schema
+>>> table = Table.from_frame(pd.DataFrame({"s": ["b", "A", None, "a"]}),
+...                          Schema.of({"s": "string"}))
+>>> q = Query(where=(Predicate("s", "ne", "b"),), order=(SortKey("s"),), fold_case=True)
+>>> run(q, table)
+Result(positions=[1, 3], total=2)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from periodkit.errors import BadValueError, QueryError
+from periodkit.query.ir import Predicate, Query, SortKey, Span
+from periodkit.query.schema import TEXT, Column, Schema
+from periodkit.time import NAT, parse_instants, to_micros
+
+_INT64_MIN = np.iinfo(np.int64).min
+_INT64_MAX = np.iinfo(np.int64).max
+# Below this share of the matches, selecting the first rows by a partition
+# beats sorting every match.
+_TOP_K_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Result:
+    """Positions of the selected rows in order (after offset/limit) and the match count."""
+
+    positions: np.ndarray
+    total: int
+
+    def __repr__(self) -> str:
+        return f"Result(positions={self.positions.tolist()}, total={self.total})"
+
+
+@dataclass(frozen=True)
+class _Array:
+    """A column as one plain array and a null mask (None when nothing is null)."""
+
+    values: np.ndarray
+    null: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """Text as integer codes into ``uniques`` (-1 for null) and each unique's sort rank."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+    ranks: np.ndarray
+
+    def code_of(self, text: str) -> int:
+        """The code of ``text``, or -2 (matches nothing) when no row holds it."""
+        found = np.flatnonzero(self.uniques == text)
+        return int(found[0]) if len(found) else -2
+
+
+class Table:
+    """A typed, columnar, read-only view of a DataFrame; columns convert on first use.
+
+    Conversions are cached on the table (its only mutable state), so a
+    table built once answers many queries at the cost of the masks and sort.
+    """
+
+    def __init__(self, frame: pd.DataFrame, schema: Schema) -> None:
+        missing = [c.name for c in schema.columns if c.name not in frame.columns]
+        if missing:
+            raise QueryError(f"frame has no column(s) {missing!r} that the schema names")
+        self.frame = frame
+        self.schema = schema
+        self._arrays: dict[str, _Array] = {}
+        self._codes: dict[tuple[str, bool], _Codes] = {}
+
+    @classmethod
+    def from_frame(
+        cls, frame: pd.DataFrame, schema: Schema | dict[str, str], *, prepare: bool = False
+    ) -> Table:
+        """A table over ``frame``; ``prepare`` converts every column now instead of lazily.
+
+        >>> t = Table.from_frame(pd.DataFrame({"n": [1, None]}), {"n": "int"}, prepare=True)
+        >>> len(t)
+        2
+        """
+        table = cls(frame, Schema.of(schema))
+        if prepare:
+            for column in table.schema.columns:
+                if column.type in TEXT:
+                    table.codes(column.name, fold=False)
+                    table.codes(column.name, fold=True)
+                else:
+                    table.array(column.name)
+        return table
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def column(self, name: str) -> Column:
+        """The schema column ``name``; a name outside the schema is a ``QueryError``."""
+        found = self.schema.lookup(name)
+        if found is None:
+            raise QueryError(f"field {name!r} is not a column of the table")
+        return found
+
+    def array(self, name: str) -> _Array:
+        """A non-text column as a plain array and null mask."""
+        if name not in self._arrays:
+            self._arrays[name] = _convert(self.column(name), self.frame[name])
+        return self._arrays[name]
+
+    def codes(self, name: str, *, fold: bool) -> _Codes:
+        """A text column as codes; with ``fold`` the codes are of the casefolded texts."""
+        key = (name, fold)
+        if key not in self._codes:
+            if fold:
+                self._codes[key] = _recode(self.codes(name, fold=False), str.casefold)
+            else:
+                raw, uniques = pd.factorize(self.frame[name].to_numpy(dtype=object))
+                self._codes[key] = _recode(_Codes(raw, uniques, np.empty(0)), _text)
+        return self._codes[key]
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _recode(base: _Codes, fn: Any) -> _Codes:
+    """Codes of ``fn`` applied to each unique text; only the uniques are visited."""
+    mapped, uniques = pd.factorize(np.array([fn(u) for u in base.uniques], dtype=object))
+    mapped = np.append(mapped, -1).astype(np.int32)  # index -1 keeps nulls null
+    uniques = np.asarray(uniques, dtype=object)
+    ranks = np.empty(len(uniques), dtype=np.int32)
+    ranks[np.argsort(uniques, kind="stable")] = np.arange(len(uniques))
+    return _Codes(mapped[base.codes], uniques, ranks)
+
+
+def _null_mask(series: pd.Series) -> np.ndarray | None:
+    null = series.isna().to_numpy()
+    return null if null.any() else None
+
+
+def _convert(column: Column, series: pd.Series) -> _Array:
+    """One column in its plain-array form, typed by the schema."""
+    null = _null_mask(series)
+    try:
+        if column.type == "datetime":
+            return _Array(_micros(series), null)
+        if column.type == "float":
+            return _Array(series.to_numpy(dtype=np.float64, na_value=np.nan), null)
+        if column.type == "bool":
+            return _Array(series.fillna(False).to_numpy(dtype=np.int8), null)
+        if null is None and series.dtype == np.int64:
+            return _Array(series.to_numpy(), None)
+        exact = pd.array(series, dtype="Int64")
+        return _Array(exact.to_numpy(dtype=np.int64, na_value=0), null)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise QueryError(
+            f"column {column.name!r} does not hold {column.data_type} values ({exc})"
+        ) from None
+
+
+def _micros(series: pd.Series) -> np.ndarray:
+    """A date column as int64 microseconds (NaT for null), read by periodkit.time."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    if series.dtype.kind == "M":
+        return parse_instants(series.to_numpy()).view(np.int64)
+    values = series.to_numpy(dtype=object)
+    if all(isinstance(v, str) for v in values[pd.notna(values)]):
+        return parse_instants(values).view(np.int64)
+    return np.array([NAT if pd.isna(v) else to_micros(v) for v in values], dtype=np.int64)
+
+
+# --- predicates ----------------------------------------------------------------
+
+
+def _text_mask(table: Table, pred: Predicate, fold: bool) -> np.ndarray:
+    codes = table.codes(pred.field, fold=fold)
+    present = codes.codes >= 0
+    if pred.op in ("in", "not_in"):
+        wanted = [codes.code_of(v.casefold() if fold else v) for v in pred.value]
+        inside = np.isin(codes.codes, wanted)
+        return inside if pred.op == "in" else present & ~inside
+    target = codes.code_of(pred.value.casefold() if fold else pred.value)
+    if pred.op == "eq":
+        return codes.codes == target
+    return present & (codes.codes != target)
+
+
+def _value_mask(table: Table, pred: Predicate) -> np.ndarray:
+    data = table.array(pred.field)
+    values = data.values
+    if pred.op in ("in", "not_in"):
+        inside = np.isin(values, np.array(pred.value, dtype=values.dtype))
+        mask = inside if pred.op == "in" else ~inside
+    else:
+        value = pred.value
+        lo, hi = (value.first, value.last) if isinstance(value, Span) else (value, value)
+        ops = {
+            "eq": lambda: (values >= lo) & (values <= hi) if lo != hi else values == lo,
+            "ne": lambda: (values < lo) | (values > hi),
+            "gt": lambda: values > hi,
+            "ge": lambda: values >= lo,
+            "lt": lambda: values < lo,
+            "le": lambda: values <= hi,
+        }
+        mask = ops[pred.op]()
+    return mask if data.null is None else mask & ~data.null
+
+
+def _null_of(table: Table, field: str) -> np.ndarray:
+    if table.column(field).type in TEXT:
+        return table.codes(field, fold=False).codes < 0
+    null = table.array(field).null
+    return null if null is not None else np.zeros(len(table), dtype=bool)
+
+
+def predicate_mask(table: Table, pred: Predicate, *, fold_case: bool = False) -> np.ndarray:
+    """The rows of ``table`` that satisfy ``pred`` (a null satisfies only ``is_null``).
+
+    >>> t = Table.from_frame(pd.DataFrame({"n": [1, None, 3]}), {"n": "int"})
+    >>> predicate_mask(t, Predicate("n", "ne", 1)).tolist()
+    [False, False, True]
+    """
+    if pred.op in ("is_null", "not_null"):
+        null = _null_of(table, pred.field)
+        return null if pred.op == "is_null" else ~null
+    if pred.value is None:
+        return np.zeros(len(table), dtype=bool)
+    if table.column(pred.field).type in TEXT:
+        return _text_mask(table, pred, fold_case)
+    return _value_mask(table, pred)
+
+
+# --- sorting -------------------------------------------------------------------
+
+
+def _with_nulls(values: np.ndarray, null: np.ndarray | None, lowest: Any) -> list[np.ndarray]:
+    """Sort keys (most significant first) that put nulls before every value.
+
+    One key when the type's lowest value is free to stand for null, else a
+    null flag and the values.
+    """
+    if null is None:
+        return [values]
+    if not (values[~null] == lowest).any():
+        return [np.where(null, lowest, values)]
+    return [(~null).astype(np.int8), np.where(null, 0, values)]
+
+
+def _reverse(key: np.ndarray) -> np.ndarray:
+    # Bitwise not reverses int64 order without the overflow of negation.
+    return ~key if key.dtype.kind == "i" else -key
+
+
+def sort_keys(table: Table, key: SortKey, *, fold_case: bool = False) -> list[np.ndarray]:
+    """Arrays whose ascending lexicographic order is ``key``'s order, most significant first.
+
+    >>> t = Table.from_frame(pd.DataFrame({"n": [2, None, 1]}), {"n": "int"})
+    >>> np.lexsort(sort_keys(t, SortKey("n", descending=True))[::-1]).tolist()
+    [0, 2, 1]
+    """
+    column = table.column(key.field)
+    if column.type in TEXT:
+        codes = table.codes(key.field, fold=fold_case)
+        keys = [np.append(codes.ranks, -1)[codes.codes]]
+    elif column.type == "float":
+        data = table.array(key.field)
+        keys = _with_nulls(data.values, data.null, -np.inf)
+    else:
+        data = table.array(key.field)
+        values = data.values.astype(np.int64, copy=False)
+        keys = _with_nulls(values, data.null, _INT64_MIN)
+    return [_reverse(k) for k in keys] if key.descending else keys
+
+
+def _order(keys: list[np.ndarray], rows: np.ndarray, wanted: int | None) -> np.ndarray:
+    """``rows`` stably ordered by ``keys``; when ``wanted`` is set, only its first rows.
+
+    For a small ``wanted`` the rows that can reach the front are found by a
+    partition on the first key (every row tied with the cut-off is kept, so
+    the result equals the full sort's first rows), and only those are sorted.
+    """
+    if not keys or len(rows) == 0:
+        return rows if wanted is None else rows[:wanted]
+    picked = [k[rows] for k in keys]
+    if wanted is not None and wanted < len(rows) * _TOP_K_SHARE:
+        if wanted == 0:
+            return rows[:0]
+        first = picked[0]
+        cut = np.partition(first, wanted - 1)[wanted - 1]
+        near = np.flatnonzero(first <= cut)
+        rows, picked = rows[near], [k[near] for k in picked]
+    if len(picked) == 1:
+        order = np.argsort(picked[0], kind="stable")
+    else:
+        order = np.lexsort(picked[::-1])
+    ordered = rows[order]
+    return ordered if wanted is None else ordered[:wanted]
+
+
+def run(query: Query, source: Table | pd.DataFrame, *, top_k: bool = True) -> Result:
+    """Match, sort and slice: the selected positions in order and the match count.
+
+    ``top_k=False`` always sorts every match (the reference the top-k path is
+    tested and benchmarked against).
+
+    >>> from periodkit.query.schema import Schema
+    >>> q = Query(where=(Predicate("n", "ge", 2),), offset=1, schema=Schema.of({"n": "int"}))
+    >>> run(q, pd.DataFrame({"n": [3, 1, 2]}))
+    Result(positions=[2], total=2)
+    """
+    table = source if isinstance(source, Table) else _table_for(query, source)
+    mask = None
+    for pred in query.where:
+        part = predicate_mask(table, pred, fold_case=query.fold_case)
+        mask = part if mask is None else mask & part
+    rows = np.arange(len(table)) if mask is None else np.flatnonzero(mask)
+    keys = [k for key in query.order for k in sort_keys(table, key, fold_case=query.fold_case)]
+    end = None if query.limit is None else query.offset + query.limit
+    ordered = _order(keys, rows, end if top_k else None)
+    return Result(ordered[query.offset : end], len(rows))
+
+
+def _table_for(query: Query, frame: pd.DataFrame) -> Table:
+    if query.schema is None:
+        raise QueryError("a query without a schema can only run on a Table")
+    if not isinstance(frame, pd.DataFrame):
+        raise BadValueError(f"{type(frame).__name__} is not a pandas DataFrame", value=frame)
+    return Table(frame, query.schema)
+
+
+def evaluate(query: Query, source: Table | pd.DataFrame) -> pd.DataFrame:
+    """The selected rows, in order, of the projected columns only (the frame's index kept).
+
+    >>> from periodkit.query.schema import Schema
+    >>> q = Query(fields=("n",), limit=1, schema=Schema.of({"n": "int", "s": "string"}))
+    >>> evaluate(q, pd.DataFrame({"n": [3, 1], "s": ["x", "y"]}))
+       n
+    0  3
+    """
+    table = source if isinstance(source, Table) else _table_for(query, source)
+    positions = run(query, table).positions
+    names = query.fields if query.fields else table.schema.names
+    frame = table.frame
+    # Projection last: only the selected rows of the requested columns are copied.
+    return pd.DataFrame(
+        {name: frame[name].array.take(positions) for name in names},
+        index=frame.index.take(positions),
+        columns=list(names),
+    )

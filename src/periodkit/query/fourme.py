@@ -1,0 +1,247 @@
+"""The 4me collection grammar (seed 002): filters, ``fields``, ``sort``, ``page``/``per_page``.
+
+What a collection allows is data, a ``Collection``: which fields exist, which
+may be filtered (and onto which column, with IN lists or not), which may be
+sorted, the default fields and the default sort. ``OUT_OF_OFFICE_PERIODS``
+describes seed 002's collection.
+
+>>> r = parse_fourme("person=196,197&start_at=>2019-11-01<2019-12&sort=-start_at&per_page=5")
+>>> [(p.field, p.op) for p in r.query.where]
+[('person_id', 'in'), ('start_at', 'gt'), ('start_at', 'lt')]
+>>> r.query.order
+(SortKey(field='start_at', descending=True), SortKey(field='id', descending=False))
+>>> r.page, r.fields[0]
+(Page(number=1, size=5), 'id')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from periodkit.errors import (
+    BadValueError,
+    FilterNotAllowedError,
+    OperatorError,
+    PagingError,
+    SortError,
+    UnknownFieldError,
+)
+from periodkit.query.ir import Page, Predicate, Query, SortKey
+from periodkit.query.schema import TEXT, Column, Schema, parse_value, parse_whole
+from periodkit.query.wire import Params, pairs
+
+_RESERVED = ("fields", "sort", "page", "per_page")
+_COMPARISON = re.compile(r"(<=|>=|<|>)([^<>]*)(?:(<=|>=|<|>)([^<>]*))?")
+_OPS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What a 4me collection allows: fields, filters, sort keys and defaults.
+
+    ``columns`` types the table's columns; ``filters`` maps a filter name to
+    its column; ``lists`` names the filters that take IN / NOT IN lists;
+    ``sortable`` maps a sort name to its column. Ties in every sort are
+    broken by ascending ``id``.
+    """
+
+    fields: tuple[str, ...]
+    default_fields: tuple[str, ...]
+    columns: Mapping[str, str]
+    filters: Mapping[str, str]
+    sortable: Mapping[str, str]
+    default_sort: tuple[SortKey, ...]
+    lists: frozenset[str] = frozenset()
+    max_per_page: int = 100
+    default_per_page: int = 20
+    schema: Schema = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schema", Schema.of(self.columns))
+
+
+OUT_OF_OFFICE_PERIODS = Collection(
+    fields=(
+        "approval_delegate",
+        "created_at",
+        "end_at",
+        "id",
+        "person",
+        "reason",
+        "source",
+        "sourceID",
+        "start_at",
+        "time_allocation",
+        "effort_class",
+        "updated_at",
+    ),
+    default_fields=("id", "sourceID", "person", "start_at", "end_at", "created_at", "updated_at"),
+    columns={
+        "id": "int",
+        "source": "string",
+        "sourceID": "string",
+        "person_id": "int",
+        "start_at": "datetime",
+        "end_at": "datetime",
+        "created_at": "datetime",
+        "updated_at": "datetime",
+    },
+    filters={
+        "id": "id",
+        "source": "source",
+        "sourceID": "sourceID",
+        "person": "person_id",
+        "start_at": "start_at",
+        "end_at": "end_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    sortable={
+        name: name
+        for name in (
+            "id",
+            "sourceID",
+            "person_id",
+            "start_at",
+            "end_at",
+            "created_at",
+            "updated_at",
+        )
+    },
+    default_sort=(SortKey("start_at"),),
+    lists=frozenset({"id", "person"}),
+)
+
+
+@dataclass(frozen=True)
+class FourMeRequest:
+    """A parsed collection request: the query, the fields to render (``id`` first), the page."""
+
+    query: Query
+    fields: tuple[str, ...]
+    page: Page
+
+
+def _operator_error(name: str, operator: str) -> OperatorError:
+    return OperatorError(
+        f"Field '{name}' does not support the '{operator}' operator", name, operator=operator
+    )
+
+
+def _filter(collection: Collection, name: str, raw: str) -> list[Predicate]:
+    """The predicates one ``name=raw`` condition stands for (two for a range)."""
+    column = collection.filters[name]
+    kind = collection.schema.lookup(column).type  # type: ignore[union-attr]
+    typed = Column(name, kind, kind)
+    if raw in ("", "!"):
+        return [Predicate(column, "is_null" if raw == "" else "not_null")]
+    negated, text = raw.startswith("!"), raw.removeprefix("!")
+    if text[:1] in ("<", ">"):
+        operator = ("!" if negated else "") + text[: 2 if text[1:2] == "=" else 1]
+        if kind in TEXT or kind == "bool" or negated:
+            raise _operator_error(name, operator)
+        comparison = _COMPARISON.fullmatch(text)
+        if comparison is None:
+            raise BadValueError(
+                f"Value {raw!r} of field '{name}' is not one or two comparisons "
+                "such as >=2019-11-01 or >2019-11-01<2019-12-01",
+                name,
+                value=raw,
+            )
+        bounds = [(comparison.group(1), comparison.group(2))]
+        if comparison.group(3):
+            bounds.append((comparison.group(3), comparison.group(4)))
+        return [Predicate(column, _OPS[op], parse_value(typed, v, name)) for op, v in bounds]
+    if "," in text and kind not in TEXT:
+        if name not in collection.lists:
+            raise _operator_error(name, ("!" if negated else "") + ",")
+        values = tuple(parse_value(typed, v, name) for v in text.split(","))
+        return [Predicate(column, "not_in" if negated else "in", values)]
+    return [Predicate(column, "ne" if negated else "eq", parse_value(typed, text, name))]
+
+
+def _names(raw: str) -> list[str]:
+    return [n for n in (part.strip() for part in raw.split(",")) if n]
+
+
+def _page_number(name: str, raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    whole = parse_whole(raw)
+    if whole is None:
+        raise PagingError(f"Parameter '{name}' must be an integer, not {raw!r}", name, value=raw)
+    if whole < 1:
+        raise PagingError(f"Parameter '{name}' cannot be less than 1", name, value=raw)
+    return whole
+
+
+def _sort(collection: Collection, raw: str | None) -> tuple[SortKey, ...]:
+    keys = [(n.startswith("-"), n.removeprefix("-")) for n in _names(raw or "")]
+    refused = [n for _, n in keys if n not in collection.sortable]
+    if refused:
+        raise SortError(
+            f"Sorting not allowed on fields: {', '.join(refused)}", "sort", names=refused
+        )
+    order = [SortKey(collection.sortable[n], desc) for desc, n in keys] or list(
+        collection.default_sort
+    )
+    id_column = collection.sortable.get("id", "id")
+    if all(key.field != id_column for key in order):
+        order.append(SortKey(id_column))
+    return tuple(order)
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def parse_fourme(params: Params, collection: Collection = OUT_OF_OFFICE_PERIODS) -> FourMeRequest:
+    """Parse a 4me collection request (query string, mapping or pairs).
+
+    Errors come in the order a 4me server checks them: unknown names (in
+    request order), names that may not be filtered, then each condition.
+
+    >>> parse_fourme("disabled=true&reason=x&strange=1")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.UnknownFieldError: Unknown fields: disabled, strange
+    >>> parse_fourme("reason=x")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.FilterNotAllowedError: Filtering not allowed on fields: reason
+    """
+    given = pairs(params)
+    options = {name: value for name, value in given if name in _RESERVED}
+    conditions = [(name, value) for name, value in given if name not in _RESERVED]
+    known = set(collection.fields) | set(collection.filters)
+    unknown = _unique([n for n, _ in conditions if n not in known])
+    if unknown:
+        raise UnknownFieldError(f"Unknown fields: {', '.join(unknown)}", unknown[0], names=unknown)
+    refused = _unique([n for n, _ in conditions if n not in collection.filters])
+    if refused:
+        raise FilterNotAllowedError(
+            f"Filtering not allowed on fields: {', '.join(refused)}", refused[0], names=refused
+        )
+    where = tuple(p for name, raw in conditions for p in _filter(collection, name, raw))
+
+    requested = _names(options.get("fields", ""))
+    strange = _unique([n for n in requested if n not in collection.fields])
+    if strange:
+        raise UnknownFieldError(f"Unknown fields: {', '.join(strange)}", "fields", names=strange)
+    fields = tuple(_unique(["id", *requested])) if requested else collection.default_fields
+
+    number = _page_number("page", options.get("page"), 1)
+    size = _page_number("per_page", options.get("per_page"), collection.default_per_page)
+    page = Page(number, min(size, collection.max_per_page))
+    query = Query(
+        where,
+        _sort(collection, options.get("sort")),
+        None,
+        page.offset,
+        page.size,
+        fold_case=False,
+        schema=collection.schema,
+    )
+    return FourMeRequest(query, fields, page)

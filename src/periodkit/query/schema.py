@@ -1,0 +1,174 @@
+"""Typed columns and the reading of filter values, shared by every grammar.
+
+A schema maps field names to the types of SPEC section 5: ``int``, ``float``,
+``string``, ``memo``, ``datetime``, ``guid`` and ``bool`` (any case; the
+spelling given is kept for the facade's ``DataType``). Values read here come
+out in the IR's form: exact ``int``, finite ``float``, ``str``, ``bool``, or a
+``Span`` of microseconds for dates.
+
+>>> schema = Schema.of({"Num": "int", "Created_Date": "datetime"})
+>>> schema.lookup("num", fold=True).name
+'Num'
+>>> parse_value(schema.lookup("Num"), "3")
+3
+>>> parse_value(schema.lookup("Created_Date"), "2019")
+Span(first=1546300800000000, last=1577836799999999)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from periodkit.errors import BadValueError, ParseError, QueryError
+from periodkit.query.ir import Span
+from periodkit.time import span_micros
+
+TYPES = ("int", "float", "string", "memo", "datetime", "guid", "bool")
+#: Types whose values are ordered for ``>``, ``>=``, ``<``, ``<=``.
+ORDERED = frozenset({"int", "float", "datetime"})
+TEXT = frozenset({"string", "memo", "guid"})
+
+_INT64 = 2**63 - 1
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One typed field: its name in the schema's spelling, its type and that type as written."""
+
+    name: str
+    type: str
+    data_type: str
+
+    @property
+    def ordered(self) -> bool:
+        """Whether ``>``, ``>=``, ``<``, ``<=`` apply to this type."""
+        return self.type in ORDERED
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Ordered typed columns; names are looked up exactly or case-insensitively.
+
+    >>> Schema.of({"Num": "integer"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.QueryError: type 'integer' of field 'Num' is unknown (expected one of int, ...)
+    """
+
+    columns: tuple[Column, ...]
+
+    @classmethod
+    def of(cls, types: Mapping[str, str] | Schema) -> Schema:
+        """A schema from ``{name: type name}`` (a Schema passes through)."""
+        if isinstance(types, Schema):
+            return types
+        if not isinstance(types, Mapping):
+            raise QueryError(f"schema {types!r} is not a mapping of field names to type names")
+        columns = []
+        for name, written in types.items():
+            kind = written.lower() if isinstance(written, str) else written
+            if kind not in TYPES:
+                raise QueryError(
+                    f"type {written!r} of field {name!r} is unknown "
+                    f"(expected one of {', '.join(TYPES)})"
+                )
+            columns.append(Column(str(name), kind, written))
+        folded = [c.name.casefold() for c in columns]
+        if len(set(folded)) != len(folded):
+            raise QueryError(f"schema names {list(types)!r} differ only in case")
+        return cls(tuple(columns))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The field names in schema order."""
+        return tuple(c.name for c in self.columns)
+
+    def lookup(self, name: object, *, fold: bool = False) -> Column | None:
+        """The column called ``name`` (compared by ``casefold`` when ``fold``), or None."""
+        if not isinstance(name, str):
+            return None
+        key = name.casefold() if fold else name
+        for column in self.columns:
+            if (column.name.casefold() if fold else column.name) == key:
+                return column
+        return None
+
+
+def _decimal(raw: object) -> Decimal | None:
+    """The exact number a JSON number or numeric text denotes, or None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw)) if math.isfinite(raw) else None
+    if isinstance(raw, str) and _NUMBER.fullmatch(raw):
+        return Decimal(raw)
+    return None
+
+
+def parse_whole(raw: object) -> int | None:
+    """A whole number written as a JSON number or text (``2``, ``"2"``, ``2.0``), or None.
+
+    >>> parse_whole("2.0"), parse_whole("2.5"), parse_whole(True)
+    (2, None, None)
+    """
+    number = _decimal(raw)
+    if number is None or number != number.to_integral_value() or abs(number) > _INT64:
+        return None
+    return int(number)
+
+
+def _bad(column: Column, raw: object, expected: str, location: str | None) -> BadValueError:
+    return BadValueError(
+        f"Value {raw!r} is not valid for field {column.name} of type {column.data_type} "
+        f"(expected {expected}).",
+        location,
+        value=raw,
+    )
+
+
+def parse_value(column: Column, raw: object, location: str | None = None) -> Any:
+    """The IR value of ``raw`` for ``column``'s type; raises ``BadValueError`` quoting it.
+
+    Numbers may be given as text and must parse exactly: an ``int`` field takes
+    whole numbers within int64. Dates name the span of section 1.
+
+    >>> parse_value(Column("Num", "int", "int"), "2.5")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.BadValueError: Value '2.5' is not valid for field Num ...
+    """
+    if column.type == "int":
+        whole = parse_whole(raw)
+        if whole is None:
+            raise _bad(column, raw, "a whole number within int64", location)
+        return whole
+    if column.type == "float":
+        number = _decimal(raw)
+        value = float(number) if number is not None else math.inf
+        if not math.isfinite(value):
+            raise _bad(column, raw, "a finite number", location)
+        return value
+    if column.type == "datetime":
+        if not isinstance(raw, str):
+            raise _bad(column, raw, "a date or date-time text", location)
+        try:
+            return Span(*span_micros(raw))
+        except ParseError as exc:
+            raise _bad(column, raw, f"a date or date-time: {exc}", location) from None
+    if column.type == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.lower() in ("true", "false"):
+            return raw.lower() == "true"
+        raise _bad(column, raw, "true or false", location)
+    if not isinstance(raw, str):
+        raise _bad(column, raw, "a text", location)
+    return raw

@@ -1,0 +1,79 @@
+"""Query-string and JSON-shape helpers that the grammars share.
+
+>>> pairs("a=1&b=&a=%3E2")
+[('a', '1'), ('b', ''), ('a', '>2')]
+>>> pairs({"page": 2})
+[('page', '2')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from periodkit.errors import BodyShapeError
+
+Params = str | bytes | Mapping[str, Any] | Iterable[tuple[str, Any]] | None
+
+
+def pairs(params: Params) -> list[tuple[str, str]]:
+    """Request parameters as ``(name, value)`` text pairs, in request order.
+
+    Takes a raw query string (percent-decoded here, blank values kept), a
+    mapping, or a sequence of pairs. A mapping value that is a list gives
+    one pair per item.
+    """
+    if params is None:
+        return []
+    if isinstance(params, bytes):
+        params = params.decode("utf-8", errors="replace")
+    if isinstance(params, str):
+        return parse_qsl(params.lstrip("?"), keep_blank_values=True)
+    items = params.items() if isinstance(params, Mapping) else params
+    found = []
+    for name, value in items:
+        values = value if isinstance(value, list | tuple) else [value]
+        found.extend((str(name), "" if v is None else str(v)) for v in values)
+    return found
+
+
+def json_object(value: object, allowed: Iterable[str], location: str) -> dict[str, Any]:
+    """A JSON object whose keys (matched case-insensitively) are all ``allowed``; keys lowered.
+
+    >>> json_object({"Name": "Num"}, ["name", "value"], "/filters/0")
+    {'name': 'Num'}
+    >>> json_object([], ["name"], "/filters/0")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.BodyShapeError: /filters/0 must be a JSON object, not [].
+    """
+    if not isinstance(value, dict):
+        raise BodyShapeError(
+            f"{location or 'The body'} must be a JSON object, not {value!r}.", location
+        )
+    allowed = tuple(allowed)
+    found: dict[str, Any] = {}
+    for key, item in value.items():
+        name = key.lower() if isinstance(key, str) else key
+        if name not in allowed:
+            raise BodyShapeError(
+                f"Parameter {key!r} at {location or '/'} is unknown "
+                f"(expected {', '.join(allowed)}).",
+                f"{location}/{key}",
+            )
+        if name in found:
+            raise BodyShapeError(
+                f"Parameter {key!r} at {location or '/'} is given twice.", location
+            )
+        found[name] = item
+    return found
+
+
+def json_list(value: object, location: str) -> list[Any]:
+    """A JSON array (null or absent is empty); anything else is a ``BodyShapeError``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BodyShapeError(f"{location} must be a JSON array, not {value!r}.", location)
+    return value

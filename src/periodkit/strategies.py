@@ -14,6 +14,7 @@ easily.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from hypothesis import strategies as st
@@ -129,3 +130,191 @@ def period_sets(
 
         parts = st.one_of(parts, near())
     return parts.map(PeriodSet)
+
+
+# --- query tables and Activities bodies ------------------------------------------
+
+# Small pools make ties, equal-when-casefolded texts and matching filters
+# common; the wide draws add the edges (int64 extremes, infinities, odd text).
+_QUERY_INTS = (-3, -1, 0, 1, 2, 3, 7, 2**62)
+_QUERY_FLOATS = (-2.5, -0.0, 0.0, 1.0, 2.25, 1e300)
+_QUERY_TEXTS = ("", "a", "A", "b", "ss", "SS", "ß", "Due Date", "due date", "ǅ")
+_UTC_OFFSETS = ("", "Z", "+05:30", "-08:00")
+_SPAN_PRECISIONS = ("year", "month", "day", "hour", "minute", "second", "fraction")
+
+
+def _rows(min_rows: int, max_rows: int) -> None:
+    for name, value in (("min_rows", min_rows), ("max_rows", max_rows)):
+        if not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name}={value!r} must be a whole number >= 0")
+    if min_rows > max_rows:
+        raise ValueError(f"min_rows={min_rows} is more than max_rows={max_rows}")
+
+
+def _query_instants(min_year: int, max_year: int) -> st.SearchStrategy[int]:
+    lo, hi = _year_bounds(min_year, max_year)
+    month_edges = [
+        span_micros(f"{year:04d}-{month:02d}")[0] + shift
+        for year in sorted({min_year, max_year})
+        for month in (1, 6, 12)
+        for shift in (0, -1)
+    ]
+    return st.integers(lo, hi) | st.sampled_from([e for e in month_edges if lo <= e <= hi])
+
+
+def _cells(kind: str, min_year: int, max_year: int) -> st.SearchStrategy[Any]:
+    """Non-null values of one column type, as a frame holds them."""
+    if kind == "int":
+        return st.sampled_from(_QUERY_INTS) | st.integers(-(2**63), 2**63 - 1)
+    if kind == "float":
+        return st.sampled_from(_QUERY_FLOATS) | st.floats(allow_nan=False)
+    if kind == "datetime":
+        return _query_instants(min_year, max_year)
+    if kind == "bool":
+        return st.booleans()
+    odd = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+    return st.sampled_from(_QUERY_TEXTS) | st.text(odd, max_size=4)
+
+
+def query_frames(
+    schema: Any,
+    *,
+    min_rows: int = 0,
+    max_rows: int = 25,
+    min_year: int = 2019,
+    max_year: int = 2020,
+) -> st.SearchStrategy[Any]:
+    """pandas DataFrames with one column per field of ``schema`` (``{name: type}``).
+
+    Columns hold nulls (None/NaN/NaT), ties, mixed-case texts, int64
+    extremes, infinities and instants of ``min_year``..``max_year`` (as
+    ``datetime64[us]``). ints are ``Int64``, bools ``boolean``, texts objects.
+    Shrinks towards fewer rows.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from periodkit.query.schema import Schema
+    from periodkit.time import NAT
+
+    columns = Schema.of(schema).columns
+    _rows(min_rows, max_rows)
+    _year_bounds(min_year, max_year)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> pd.DataFrame:
+        n = draw(st.integers(min_rows, max_rows))
+        data: dict[str, Any] = {}
+        for column in columns:
+            cells = st.none() | _cells(column.type, min_year, max_year)
+            values = draw(st.lists(cells, min_size=n, max_size=n))
+            if column.type == "datetime":
+                micros = [NAT if v is None else v for v in values]
+                data[column.name] = np.array(micros, dtype=np.int64).view("datetime64[us]")
+            elif column.type == "float":
+                data[column.name] = np.array([np.nan if v is None else v for v in values])
+            else:
+                dtype = {"int": "Int64", "bool": "boolean"}.get(column.type, object)
+                data[column.name] = pd.array(values, dtype=dtype)
+        return pd.DataFrame(data, columns=[c.name for c in columns])
+
+    return build()
+
+
+def date_texts(*, min_year: int = 2019, max_year: int = 2020) -> st.SearchStrategy[str]:
+    """Dates as filters write them: a year, month, day, hour, minute, second or instant,
+    with or without a UTC offset (``Z``, ``+05:30``, ``-08:00``) once a time is given.
+    """
+    lo, hi = _year_bounds(min_year, max_year)
+    day = 86_400_000_000
+
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        precision = draw(st.sampled_from(_SPAN_PRECISIONS))
+        offset = (
+            draw(st.sampled_from(_UTC_OFFSETS)) if precision not in _SPAN_PRECISIONS[:3] else ""
+        )
+        shift = 0
+        if offset not in ("", "Z"):
+            sign = -1 if offset[0] == "-" else 1
+            shift = sign * (int(offset[1:3]) * 60 + int(offset[4:6])) * 60_000_000
+        us = draw(st.integers(max(lo, FIRST_US + day), min(hi, LAST_US - day)))
+        local = from_micros(us + shift)
+        text = local.isoformat(timespec="microseconds")[:26]
+        cut = {"year": 4, "month": 7, "day": 10, "hour": 13, "minute": 16, "second": 19}
+        return text[: cut.get(precision, 26)] + offset
+
+    return build()
+
+
+@st.composite
+def _activity_value(draw: st.DrawFn, kind: str, min_year: int, max_year: int) -> Any:
+    if kind == "datetime":
+        return draw(date_texts(min_year=min_year, max_year=max_year))
+    # JSON has no infinities, so a body's numbers stay finite.
+    value = draw(_cells(kind, min_year, max_year).filter(lambda v: v not in (math.inf, -math.inf)))
+    if kind == "bool":
+        return draw(st.sampled_from([value, str(value).upper(), str(value).lower()]))
+    if kind in ("int", "float") and draw(st.booleans()):
+        return repr(value) if kind == "float" else str(value)
+    return value
+
+
+def activity_bodies(
+    schema: Any, *, min_year: int = 2019, max_year: int = 2020, max_filters: int = 3
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid seed-004 POST bodies over ``schema``: filters, sort, fields, offset, limit.
+
+    Field names come in mixed case, numbers sometimes as text, dates partial
+    (``date_texts``), directions in any case or absent, null values with
+    every operator, and ``limit`` 0 now and then.
+
+    >>> from periodkit.query import parse_activities
+    >>> from hypothesis import given
+    >>> @given(activity_bodies({"Num": "int", "Created": "datetime"}))
+    ... def test_parses(body):
+    ...     parse_activities(body, {"Num": "int", "Created": "datetime"})
+    >>> test_parses()
+    """
+    from periodkit.query.schema import Schema
+
+    columns = Schema.of(schema).columns
+    if not columns:
+        raise ValueError("schema must name at least one field")
+    if not isinstance(max_filters, int) or max_filters < 0:
+        raise ValueError(f"max_filters={max_filters!r} must be a whole number >= 0")
+    _year_bounds(min_year, max_year)
+
+    def spelt(name: str) -> st.SearchStrategy[str]:
+        return st.sampled_from([name, name.lower(), name.upper()])
+
+    @st.composite
+    def condition(draw: st.DrawFn) -> dict[str, Any]:
+        column = draw(st.sampled_from(columns))
+        ordered = column.type in ("int", "float", "datetime")
+        operation = draw(
+            st.sampled_from(["=", "<>", ">", ">=", "<", "<="] if ordered else ["=", "<>"])
+        )
+        value = draw(st.none() | _activity_value(column.type, min_year, max_year))
+        return {"name": draw(spelt(column.name)), "value": value, "operation": operation}
+
+    @st.composite
+    def sort_key(draw: st.DrawFn) -> dict[str, Any]:
+        key = {"property": draw(spelt(draw(st.sampled_from(columns)).name))}
+        direction = draw(st.sampled_from([None, "asc", "desc", "ASC", "Desc"]))
+        return key if direction is None else {**key, "direction": direction}
+
+    count = st.integers(0, 30)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, Any]:
+        parts = {
+            "filters": st.lists(condition(), max_size=max_filters),
+            "sort": st.lists(sort_key(), max_size=3),
+            "fields": st.lists(st.sampled_from([c.name for c in columns]).flatmap(spelt)),
+            "offset": count | count.map(str),
+            "limit": st.just(0) | count | count.map(str),
+        }
+        return {key: draw(part) for key, part in parts.items() if draw(st.booleans())}
+
+    return build()

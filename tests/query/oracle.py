@@ -79,7 +79,8 @@ def span(text: str) -> tuple[int, int]:
         end = start + dt.timedelta(**{unit: 1}) - dt.timedelta(microseconds=1)
     if offset not in (None, "Z"):
         shift = dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
-        start, end = (start + shift, end + shift) if offset[0] == "-" else (start - shift, end - shift)
+        shift = -shift if offset[0] == "-" else shift
+        start, end = start - shift, end - shift
     return _micros(start), _micros(end)
 
 

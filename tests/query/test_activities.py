@@ -109,7 +109,10 @@ def test_seed_example_gives_the_seed_rows_in_order():
 
 
 def test_get_form_means_the_same_query_as_the_body():
-    form = "par_fields=Num,Activity&par_sort_desc=Num&par_offset=0&par_limit=10&Activity=due%20date%20violation"
+    form = (
+        "par_fields=Num,Activity&par_sort_desc=Num&par_offset=0&par_limit=10"
+        "&Activity=due%20date%20violation"
+    )
     body = {
         "fields": ["Num", "Activity"],
         "sort": [{"property": "Num", "direction": "desc"}],

@@ -33,7 +33,7 @@ TYPES = ("int", "float", "string", "memo", "datetime", "guid", "bool")
 ORDERED = frozenset({"int", "float", "datetime"})
 TEXT = frozenset({"string", "memo", "guid"})
 
-_INT64 = 2**63 - 1
+_INT64_RANGE = (-(2**63), 2**63 - 1)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?", re.ASCII)
 
 
@@ -120,7 +120,9 @@ def parse_whole(raw: object) -> int | None:
     (2, None, None)
     """
     number = _decimal(raw)
-    if number is None or number != number.to_integral_value() or abs(number) > _INT64:
+    if number is None or number != number.to_integral_value():
+        return None
+    if not _INT64_RANGE[0] <= number <= _INT64_RANGE[1]:
         return None
     return int(number)
 

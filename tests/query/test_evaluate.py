@@ -1,0 +1,128 @@
+"""The evaluator: top-k equals the full sort, tables read every column form, projection last."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from periodkit.errors import QueryError
+from periodkit.query import Predicate, Query, Schema, SortKey, Table
+from periodkit.query.evaluate import predicate_mask, run
+from periodkit.time import NEG_INF
+
+TYPES = {"a": "int", "b": "float", "s": "string"}
+SCHEMA = Schema.of(TYPES)
+
+
+@st.composite
+def tied_tables(draw) -> Table:
+    """Up to 400 rows from tiny pools (nulls included), so that almost every sort key ties.
+
+    The rows come from a drawn seed: drawing 1,200 cells one by one would
+    cost more than the property itself.
+    """
+    n, seed = draw(st.integers(0, 400)), draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+
+    def column(values):
+        pool = np.array([None, *values], dtype=object)
+        return pool[rng.integers(0, len(pool), n)]
+
+    frame = pd.DataFrame(
+        {
+            "a": pd.array(column([-(2**63), 0, 1, 2]), dtype="Int64"),
+            "b": column([-np.inf, 0.5, 2.0]).astype(float),
+            "s": column(["x", "X", "y", ""]),
+        }
+    )
+    return Table.from_frame(frame, SCHEMA)
+
+
+@given(
+    table=tied_tables(),
+    keys=st.lists(st.builds(SortKey, st.sampled_from(list(TYPES)), st.booleans()), max_size=3),
+    offset=st.integers(0, 20),
+    limit=st.integers(1, 20),
+    fold_case=st.booleans(),
+)
+def test_top_k_selection_equals_the_full_sort(table, keys, offset, limit, fold_case):
+    query = Query(order=tuple(keys), offset=offset, limit=limit, fold_case=fold_case)
+    fast, full = run(query, table), run(query, table, top_k=False)
+    assert fast.positions.tolist() == full.positions.tolist()
+    assert fast.total == full.total == len(table)
+
+
+def test_top_k_keeps_every_row_tied_with_the_cut_off():
+    # Ten rows tie on the first key; the second key decides among them.
+    frame = pd.DataFrame({"a": [1] * 10 + [0] * 90, "b": np.arange(100.0)[::-1]})
+    table = Table.from_frame(frame, {"a": "int", "b": "float"})
+    query = Query(order=(SortKey("a", descending=True), SortKey("b")), limit=3)
+    assert run(query, table).positions.tolist() == [9, 8, 7]
+
+
+def test_nulls_sort_first_ascending_and_last_descending_even_beside_extremes():
+    frame = pd.DataFrame({"a": pd.array([None, -(2**63), 5], dtype="Int64")})
+    table = Table.from_frame(frame, {"a": "int"})
+    assert run(Query(order=(SortKey("a"),)), table).positions.tolist() == [0, 1, 2]
+    assert run(Query(order=(SortKey("a", True),)), table).positions.tolist() == [2, 1, 0]
+
+
+def test_texts_sort_by_casefold_only_when_asked():
+    table = Table.from_frame(pd.DataFrame({"s": ["b", "B", "a", "ß", "st"]}), {"s": "string"})
+    folded = run(Query(order=(SortKey("s"),), fold_case=True), table).positions.tolist()
+    exact = run(Query(order=(SortKey("s"),)), table).positions.tolist()
+    assert (folded, exact) == ([2, 0, 1, 3, 4], [1, 2, 0, 4, 3])
+
+
+def test_tables_read_datetimes_in_every_form_as_utc():
+    moments = {
+        "text": ["2019-12-12T09:30:25-08:00", None],
+        "naive": pd.to_datetime(["2019-12-12T17:30:25", None]),
+        "aware": pd.to_datetime(["2019-12-12T09:30:25-08:00", None]),
+        "objects": [dt.datetime(2019, 12, 12, 17, 30, 25, tzinfo=dt.UTC), pd.NaT],
+        "first": ["0001-01-01T00:00:00Z", None],
+    }
+    frame = pd.DataFrame(moments)
+    table = Table.from_frame(frame, dict.fromkeys(moments, "datetime"))
+    expected = int(pd.Timestamp("2019-12-12T17:30:25Z").as_unit("us").asm8.view("int64"))
+    for name in ("text", "naive", "aware", "objects"):
+        assert table.array(name).values[0] == expected, name
+        assert table.array(name).null.tolist() == [False, True]
+    assert table.array("first").values[0] == NEG_INF
+
+
+def test_int_columns_may_arrive_as_floats_with_nan():
+    table = Table.from_frame(pd.DataFrame({"a": [1.0, np.nan, 3.0]}), {"a": "int"})
+    assert predicate_mask(table, Predicate("a", "in", (1, 3))).tolist() == [True, False, True]
+
+
+def test_a_column_that_does_not_hold_its_type_is_named():
+    with pytest.raises(QueryError, match="column 'a' does not hold int values"):
+        Table.from_frame(pd.DataFrame({"a": ["x"]}), {"a": "int"}, prepare=True)
+    with pytest.raises(QueryError, match=r"frame has no column\(s\) \['b'\]"):
+        Table.from_frame(pd.DataFrame({"a": [1]}), {"a": "int", "b": "int"})
+
+
+def test_evaluate_projects_last_and_keeps_the_index():
+    frame = pd.DataFrame({"a": [3, 1, 2], "s": ["x", "y", "z"]}, index=[10, 11, 12])
+    query = Query(order=(SortKey("a"),), fields=("s",), limit=2, schema=SCHEMA)
+    got = query.evaluate(Table.from_frame(frame, {"a": "int", "s": "string"}))
+    assert got.index.tolist() == [11, 12]
+    assert got.columns.tolist() == ["s"]
+    assert got["s"].tolist() == ["y", "z"]
+
+
+def test_run_counts_matches_before_slicing():
+    query = Query(where=(Predicate("a", "ge", 2),), limit=1, schema=Schema.of({"a": "int"}))
+    result = query.run(pd.DataFrame({"a": [3, 1, 2, 5]}))
+    assert (result.positions.tolist(), result.total) == ([0], 3)
+
+
+def test_a_query_without_schema_needs_a_table():
+    with pytest.raises(QueryError, match="without a schema"):
+        Query().evaluate(pd.DataFrame({"a": [1]}))

@@ -1,0 +1,73 @@
+"""Schemas and the reading of filter values."""
+
+from __future__ import annotations
+
+import pytest
+
+from periodkit.errors import BadValueError, QueryError
+from periodkit.query.ir import Span
+from periodkit.query.schema import Column, Schema, parse_value, parse_whole
+from periodkit.time import span_micros
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "value"),
+    [
+        ("int", "3", 3),
+        ("int", 3.0, 3),
+        ("int", "-9223372036854775808", -(2**63)),
+        ("float", "1e3", 1000.0),
+        ("float", 2, 2.0),
+        ("bool", "TRUE", True),
+        ("bool", False, False),
+        ("memo", "", ""),
+        ("datetime", "2019-12-12T09:30", Span(*span_micros("2019-12-12T09:30"))),
+    ],
+)
+def test_values_parse_exactly_for_their_type(kind, raw, value):
+    assert parse_value(Column("f", kind, kind), raw) == value
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        ("int", "2.5"),
+        ("int", "9223372036854775808"),
+        ("int", True),
+        ("int", "1e99999"),
+        ("float", "nan"),
+        ("float", "1e999"),
+        ("bool", "yes"),
+        ("string", 3),
+        ("datetime", 2019),
+    ],
+)
+def test_values_that_do_not_parse_are_quoted(kind, raw):
+    with pytest.raises(BadValueError) as caught:
+        parse_value(Column("f", kind, kind), raw, "/x")
+    assert repr(raw) in caught.value.message
+    assert (caught.value.value, caught.value.location) == (raw, "/x")
+
+
+def test_parse_whole_refuses_what_is_not_a_whole_number():
+    assert [parse_whole(v) for v in ("7", "7.00", 7, "-0", "7.5", "", None, "0x7")] == [
+        7,
+        7,
+        7,
+        0,
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_schema_keeps_order_spelling_and_refuses_unknown_types():
+    schema = Schema.of({"Num": "int", "Details": "Memo"})
+    assert schema.names == ("Num", "Details")
+    assert schema.lookup("details", fold=True) == Column("Details", "memo", "Memo")
+    assert schema.lookup("details") is None
+    with pytest.raises(QueryError, match="differ only in case"):
+        Schema.of({"a": "int", "A": "int"})
+    with pytest.raises(QueryError, match="is not a mapping"):
+        Schema.of(["a"])

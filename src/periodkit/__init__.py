@@ -16,6 +16,7 @@ from periodkit.errors import (
     ValidationError,
 )
 from periodkit.periods import Period, PeriodSet
+from periodkit.query import Query, parse_activities
 from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
 
 __all__ = [
@@ -26,9 +27,11 @@ __all__ = [
     "PeriodError",
     "PeriodSet",
     "PeriodkitError",
+    "Query",
     "QueryError",
     "ValidationError",
     "format_instant",
+    "parse_activities",
     "parse_instant",
     "parse_instants",
     "parse_span",

@@ -252,11 +252,11 @@ def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
 
 
 def _scalar(value: object) -> _dt.datetime:
+    if value is pd.NaT:
+        raise ParseError(f"{value!r} (a missing value) is not an instant")
     if isinstance(value, str):
         return _parse_text(value)
     if isinstance(value, pd.Timestamp):
-        if value is pd.NaT:
-            raise ParseError(f"{value!r} (a missing value) is not an instant")
         stamp = value.tz_convert("UTC") if value.tzinfo is not None else value
         micros = _whole_micros(stamp.as_unit("ns").value, value) if stamp.nanosecond else None
         base = stamp.to_pydatetime(warn=False).replace(tzinfo=UTC)
@@ -414,6 +414,8 @@ def format_instants(
     ['1970-01-01 00:00:00', '9999-12-31 23:59:59']
     """
     us = np.asarray(micros, dtype=np.int64)
+    if len(us) == 0:
+        return np.array([], dtype=object)
     if dialect not in ("iso", "entity"):
         raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
     if precision not in ("ms", "us"):
@@ -480,7 +482,13 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
     except (TypeError, UnicodeEncodeError):
         texts, missing = _fill_missing(texts)
         blob = "\n".join(texts).encode("ascii")
-    rows, length = _byte_rows(blob, len(texts))
+    split = _byte_rows(blob, len(texts))
+    if split is None:
+        index = next(i for i, text in enumerate(texts) if "\n" in text)
+        raise ParseError(
+            f"value {texts[index]!r} at index {index} is not an instant (expected {_EXPECTED})"
+        )
+    rows, length = split
     micros = np.empty(len(texts), dtype=np.int64)
     valid = np.empty(len(texts), dtype=bool)
     # Chunks small enough that every temporary stays in cache.
@@ -522,8 +530,11 @@ def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
     return ["" if gone else text for text, gone in zip(texts, missing, strict=True)], missing
 
 
-def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each newline-separated text as a row of bytes (zero padded), and its length."""
+def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each newline-separated text as a row of bytes (zero padded), and its length.
+
+    ``None`` when the blob does not split into ``count`` texts: a text held a line break.
+    """
     buffer = np.frombuffer(blob + b"\n", dtype=np.uint8)
     width, uneven = divmod(len(buffer), count)
     if not uneven and (buffer[width - 1 :: width] == 10).all():
@@ -533,7 +544,7 @@ def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
     # longer than the rows is cut to _COLUMNS bytes, which still reads as too long.
     pieces = blob.split(b"\n")
     if len(pieces) != count:
-        raise ParseError("parse_instants: a value holds a line break, so it is not an instant")
+        return None
     rows = np.array(pieces, dtype=f"S{_COLUMNS}").view(np.uint8).reshape(count, _COLUMNS)
     return rows, np.count_nonzero(rows, axis=1).astype(np.int16)
 

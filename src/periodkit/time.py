@@ -494,7 +494,9 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
     # Chunks small enough that every temporary stays in cache.
     for start in range(0, len(texts), _CHUNK):
         part = slice(start, start + _CHUNK)
-        micros[part], valid[part] = _parse_columns(_columns_of(rows[part]), length[part])
+        micros[part], valid[part] = _parse_columns(
+            _columns_of(rows[part], length[part]), length[part]
+        )
     if missing is not None:
         valid |= missing
         micros[missing] = NAT
@@ -540,20 +542,26 @@ def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
     if not uneven and (buffer[width - 1 :: width] == 10).all():
         # The common case: texts of one length reshape without a copy.
         return buffer.reshape(count, width)[:, :-1], np.full(count, width - 1, dtype=np.int16)
-    # Texts of several lengths: numpy pads them into fixed-width rows. A text
-    # longer than the rows is cut to _COLUMNS bytes, which still reads as too long.
-    pieces = blob.split(b"\n")
-    if len(pieces) != count:
+    # Texts of several lengths: take _COLUMNS bytes from each text's start
+    # through a strided view of the buffer (``_columns_of`` blanks what lies
+    # past each end). A text longer than the rows reads as too long by its length.
+    ends = np.flatnonzero(buffer == 10)
+    if len(ends) != count:
         return None
-    rows = np.array(pieces, dtype=f"S{_COLUMNS}").view(np.uint8).reshape(count, _COLUMNS)
-    return rows, np.count_nonzero(rows, axis=1).astype(np.int16)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    padded = np.concatenate((buffer, np.zeros(_COLUMNS, dtype=np.uint8)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, _COLUMNS)
+    rows = windows[starts]
+    return rows, (ends - starts).astype(np.int16)
 
 
-def _columns_of(rows: np.ndarray) -> np.ndarray:
-    """Transpose rows of bytes into one contiguous row per character position."""
+def _columns_of(rows: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Transpose rows of bytes into one contiguous row per character position,
+    with zeros past the end of each text."""
     columns = np.zeros((_COLUMNS, len(rows)), dtype=np.uint8)
     width = min(rows.shape[1], _COLUMNS)
     columns[:width] = rows[:, :width].T
+    columns *= np.arange(_COLUMNS, dtype=np.int16)[:, None] < length
     return columns
 
 
@@ -635,11 +643,12 @@ def _parse_columns(columns: np.ndarray, length: np.ndarray) -> tuple[np.ndarray,
 
 def _offset_view(columns: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The six bytes from position ``at`` of each row, where an offset would stand."""
-    first = int(at[0]) if len(at) else 16
-    if (at == first).all():
-        return columns[first : first + 6]
-    rows = np.arange(columns.shape[1])
-    return np.stack([columns[np.minimum(at + k, _COLUMNS - 1), rows] for k in range(6)])
+    if (at == at[0]).all():
+        return columns[at[0] : at[0] + 6]
+    count = columns.shape[1]
+    flat = columns.ravel()
+    base = at.astype(np.intp) * count + np.arange(count)
+    return np.stack([flat[base + k * count] for k in range(6)])
 
 
 def _from_datetime64(values: np.ndarray) -> np.ndarray:

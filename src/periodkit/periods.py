@@ -240,6 +240,8 @@ class PeriodSet:
     """
 
     __slots__ = ("_ends", "_starts")
+    _starts: np.ndarray
+    _ends: np.ndarray
 
     def __init__(self, periods: Iterable[Period | PeriodSet] = ()) -> None:
         starts: list[np.ndarray] = []

@@ -471,9 +471,8 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
         values = values.to_numpy()
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return _from_datetime64(values)
-    texts = values.tolist() if isinstance(values, np.ndarray) else values
-    if not isinstance(texts, list):
-        texts = list(texts)
+    given = values.tolist() if isinstance(values, np.ndarray) else values
+    texts: list[Any] = given if isinstance(given, list) else list(given)
     if not texts:
         return np.array([], dtype="datetime64[us]")
     missing = None

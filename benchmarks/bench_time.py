@@ -22,7 +22,7 @@ def wire_strings(n: int, *, mixed: bool = False) -> list[str]:
     rng = np.random.default_rng(SEED)
     stamps = rng.integers(0, 2_000_000_000_000_000, n).astype("datetime64[us]")
     if not mixed:
-        return list(np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z"))
+        return np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z").tolist()
     forms = [
         np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z"),
         np.datetime_as_string(stamps, unit="us"),
@@ -31,7 +31,7 @@ def wire_strings(n: int, *, mixed: bool = False) -> list[str]:
         np.datetime_as_string(stamps, unit="D"),
     ]
     choice = rng.integers(0, len(forms), n)
-    return list(np.choose(choice, [f.astype(object) for f in forms]))
+    return np.choose(choice, [f.astype(object) for f in forms]).tolist()
 
 
 def _same(results: dict[str, Any]) -> None:

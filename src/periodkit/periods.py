@@ -49,10 +49,17 @@ _EMPTY = np.array([], dtype=np.int64)
 _EMPTY.flags.writeable = False
 
 
-def _describe(us: int) -> str | None:
-    """A bound as text for reprs and messages: ISO with microseconds, ``None`` for infinities."""
-    text = format_instant(us, precision="us")
-    return None if text is None else text.replace(".000000Z", "Z")
+def _describe(us: int, side: str = "start") -> str | None:
+    """A bound as text for reprs and messages: ISO with microseconds.
+
+    ``None`` stands for the side's own infinity, as in the constructor; a
+    bound on the other side's infinity is written as the instant it is.
+    """
+    if us == NEG_INF:
+        return None if side == "start" else "0001-01-01T00:00:00Z"
+    if us == POS_INF:
+        return None if side == "end" else "9999-12-31T23:59:59.999999Z"
+    return str(format_instant(us, precision="us")).replace(".000000Z", "Z")
 
 
 class Period:
@@ -98,7 +105,7 @@ class Period:
         if NAT in (lo, hi):
             raise PeriodError("a period bound cannot be NaT (a missing instant)")
         if lo > hi:
-            raise PeriodError(f"start {_describe(lo)!r} is after end {_describe(hi)!r}")
+            raise PeriodError(f"start {_describe(lo)!r} is after end {_describe(hi, 'end')!r}")
         period = cls.__new__(cls)
         period._lo, period._hi = lo, hi
         period.period_id = meta.get("period_id")
@@ -184,7 +191,12 @@ class Period:
             )
             if value is not None
         )
-        return f"Period(start={_describe(self._lo)!r}, end={_describe(self._hi)!r}{meta})"
+        start, end = _describe(self._lo), _describe(self._hi, "end")
+        return f"Period(start={start!r}, end={end!r}{meta})"
+
+
+def _domain_scalar(us: int) -> int:
+    return min(max(us, FIRST_US), LAST_US)
 
 
 def _to_domain(bounds: np.ndarray) -> np.ndarray:
@@ -228,6 +240,8 @@ class PeriodSet:
     """
 
     __slots__ = ("_ends", "_starts")
+    _starts: np.ndarray
+    _ends: np.ndarray
 
     def __init__(self, periods: Iterable[Period | PeriodSet] = ()) -> None:
         starts: list[np.ndarray] = []
@@ -287,7 +301,7 @@ class PeriodSet:
             index = int(np.flatnonzero(reversed_)[0])
             raise PeriodError(
                 f"atom {index}: start {_describe(int(lo[index]))!r} "
-                f"is after end {_describe(int(hi[index]))!r}"
+                f"is after end {_describe(int(hi[index]), 'end')!r}"
             )
         return cls._from_domain(*cls._normalised(lo, hi))
 
@@ -411,10 +425,10 @@ class PeriodSet:
             if atom.empty:
                 continue
             # Step in the domain, where the first instant is a number, not -inf.
-            lo = max(to_micros(atom.lower), FIRST_US) + (
+            lo = _domain_scalar(to_micros(atom.lower)) + (
                 atom.left == P.OPEN and atom.lower != -P.inf
             )
-            hi = min(to_micros(atom.upper), LAST_US) - (
+            hi = _domain_scalar(to_micros(atom.upper)) - (
                 atom.right == P.OPEN and atom.upper != P.inf
             )
             if lo <= hi:

@@ -86,13 +86,16 @@ def periods(
     if max_length_us is not None and (not isinstance(max_length_us, int) or max_length_us < 0):
         raise ValueError(f"max_length_us={max_length_us!r} must be a whole number >= 0")
     bound = micros(min_year=min_year, max_year=max_year, infinities=infinities)
+    # A capped period must not run past the years asked for, nor into +inf.
+    last = _year_bounds(min_year, max_year)[1]
+    cap = POS_INF if infinities else min(last, LAST_US - 1)
 
     @st.composite
     def build(draw: st.DrawFn) -> Period:
         first = draw(bound)
         if max_length_us is not None and first not in (NEG_INF, POS_INF):
             length = draw(st.integers(0, max_length_us))
-            return Period.from_micros(first, min(first + length, POS_INF))
+            return Period.from_micros(first, max(first, min(first + length, cap)))
         second = draw(bound)
         return Period.from_micros(min(first, second), max(first, second))
 

@@ -252,11 +252,11 @@ def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
 
 
 def _scalar(value: object) -> _dt.datetime:
+    if value is pd.NaT:
+        raise ParseError(f"{value!r} (a missing value) is not an instant")
     if isinstance(value, str):
         return _parse_text(value)
     if isinstance(value, pd.Timestamp):
-        if value is pd.NaT:
-            raise ParseError(f"{value!r} (a missing value) is not an instant")
         stamp = value.tz_convert("UTC") if value.tzinfo is not None else value
         micros = _whole_micros(stamp.as_unit("ns").value, value) if stamp.nanosecond else None
         base = stamp.to_pydatetime(warn=False).replace(tzinfo=UTC)
@@ -414,6 +414,8 @@ def format_instants(
     ['1970-01-01 00:00:00', '9999-12-31 23:59:59']
     """
     us = np.asarray(micros, dtype=np.int64)
+    if len(us) == 0:
+        return np.array([], dtype=object)
     if dialect not in ("iso", "entity"):
         raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
     if precision not in ("ms", "us"):
@@ -469,9 +471,8 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
         values = values.to_numpy()
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return _from_datetime64(values)
-    texts = values.tolist() if isinstance(values, np.ndarray) else values
-    if not isinstance(texts, list):
-        texts = list(texts)
+    given = values.tolist() if isinstance(values, np.ndarray) else values
+    texts: list[Any] = given if isinstance(given, list) else list(given)
     if not texts:
         return np.array([], dtype="datetime64[us]")
     missing = None
@@ -480,13 +481,21 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
     except (TypeError, UnicodeEncodeError):
         texts, missing = _fill_missing(texts)
         blob = "\n".join(texts).encode("ascii")
-    rows, length = _byte_rows(blob, len(texts))
+    split = _byte_rows(blob, len(texts))
+    if split is None:
+        index = next(i for i, text in enumerate(texts) if "\n" in text)
+        raise ParseError(
+            f"value {texts[index]!r} at index {index} is not an instant (expected {_EXPECTED})"
+        )
+    rows, length = split
     micros = np.empty(len(texts), dtype=np.int64)
     valid = np.empty(len(texts), dtype=bool)
     # Chunks small enough that every temporary stays in cache.
     for start in range(0, len(texts), _CHUNK):
         part = slice(start, start + _CHUNK)
-        micros[part], valid[part] = _parse_columns(_columns_of(rows[part]), length[part])
+        micros[part], valid[part] = _parse_columns(
+            _columns_of(rows[part], length[part]), length[part]
+        )
     if missing is not None:
         valid |= missing
         micros[missing] = NAT
@@ -522,27 +531,36 @@ def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
     return ["" if gone else text for text, gone in zip(texts, missing, strict=True)], missing
 
 
-def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each newline-separated text as a row of bytes (zero padded), and its length."""
+def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each newline-separated text as a row of bytes (zero padded), and its length.
+
+    ``None`` when the blob does not split into ``count`` texts: a text held a line break.
+    """
     buffer = np.frombuffer(blob + b"\n", dtype=np.uint8)
     width, uneven = divmod(len(buffer), count)
     if not uneven and (buffer[width - 1 :: width] == 10).all():
         # The common case: texts of one length reshape without a copy.
         return buffer.reshape(count, width)[:, :-1], np.full(count, width - 1, dtype=np.int16)
-    # Texts of several lengths: numpy pads them into fixed-width rows. A text
-    # longer than the rows is cut to _COLUMNS bytes, which still reads as too long.
-    pieces = blob.split(b"\n")
-    if len(pieces) != count:
-        raise ParseError("parse_instants: a value holds a line break, so it is not an instant")
-    rows = np.array(pieces, dtype=f"S{_COLUMNS}").view(np.uint8).reshape(count, _COLUMNS)
-    return rows, np.count_nonzero(rows, axis=1).astype(np.int16)
+    # Texts of several lengths: take _COLUMNS bytes from each text's start
+    # through a strided view of the buffer (``_columns_of`` blanks what lies
+    # past each end). A text longer than the rows reads as too long by its length.
+    ends = np.flatnonzero(buffer == 10)
+    if len(ends) != count:
+        return None
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    padded = np.concatenate((buffer, np.zeros(_COLUMNS, dtype=np.uint8)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, _COLUMNS)
+    rows = windows[starts]
+    return rows, (ends - starts).astype(np.int16)
 
 
-def _columns_of(rows: np.ndarray) -> np.ndarray:
-    """Transpose rows of bytes into one contiguous row per character position."""
+def _columns_of(rows: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Transpose rows of bytes into one contiguous row per character position,
+    with zeros past the end of each text."""
     columns = np.zeros((_COLUMNS, len(rows)), dtype=np.uint8)
     width = min(rows.shape[1], _COLUMNS)
     columns[:width] = rows[:, :width].T
+    columns *= np.arange(_COLUMNS, dtype=np.int16)[:, None] < length
     return columns
 
 
@@ -624,11 +642,12 @@ def _parse_columns(columns: np.ndarray, length: np.ndarray) -> tuple[np.ndarray,
 
 def _offset_view(columns: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The six bytes from position ``at`` of each row, where an offset would stand."""
-    first = int(at[0]) if len(at) else 16
-    if (at == first).all():
-        return columns[first : first + 6]
-    rows = np.arange(columns.shape[1])
-    return np.stack([columns[np.minimum(at + k, _COLUMNS - 1), rows] for k in range(6)])
+    if (at == at[0]).all():
+        return columns[at[0] : at[0] + 6]
+    count = columns.shape[1]
+    flat = columns.ravel()
+    base = at.astype(np.intp) * count + np.arange(count)
+    return np.stack([flat[base + k * count] for k in range(6)])
 
 
 def _from_datetime64(values: np.ndarray) -> np.ndarray:

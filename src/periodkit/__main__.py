@@ -1,0 +1,3 @@
+from periodkit.cli import main
+
+raise SystemExit(main())

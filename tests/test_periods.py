@@ -1,0 +1,252 @@
+"""PeriodSet against portion, the reference semantics.
+
+The oracle is portion's discrete interval over whole microseconds, on the
+timeline [first instant, last instant]: exactly the model periodkit claims,
+computed by independent code.
+"""
+
+import datetime as dt
+import functools
+
+import numpy as np
+import portion as P
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from periodkit import Period, PeriodError, PeriodSet, parse_instant
+from periodkit.strategies import micros, period_sets, periods
+from periodkit.time import FIRST_US, LAST_US, NEG_INF, POS_INF
+
+
+class Micro(P.AbstractDiscreteInterval):
+    _step = 1
+
+
+D = P.create_api(Micro)
+TIMELINE = D.closed(FIRST_US, LAST_US)
+UTC = dt.UTC
+
+
+def domain(us: int) -> int:
+    return min(max(us, FIRST_US), LAST_US)
+
+
+def oracle(value: PeriodSet) -> P.Interval:
+    starts, ends = value.bounds()
+    atoms = [
+        D.closed(domain(s), domain(e)) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+    ]
+    return functools.reduce(lambda a, b: a | b, atoms, D.empty())
+
+
+def from_oracle(interval: P.Interval) -> PeriodSet:
+    atoms = [(a.lower, a.upper) for a in interval if not a.empty]
+    return PeriodSet.from_bounds([lo for lo, _ in atoms], [hi for _, hi in atoms])
+
+
+def test_the_discrete_oracle_merges_neighbouring_microseconds():
+    # portion marks AbstractDiscreteInterval experimental; these are the
+    # properties the oracle relies on.
+    assert D.closed(0, 1) | D.closed(2, 3) == D.closed(0, 3)
+    assert D.open(0, 2) == D.singleton(1)
+    assert TIMELINE - D.closed(FIRST_US, 5) == D.closed(6, LAST_US)
+
+
+@given(period_sets(), period_sets())
+def test_union_matches_portion(a, b):
+    assert oracle(a | b) == oracle(a) | oracle(b)
+
+
+@given(period_sets(), period_sets())
+def test_intersection_matches_portion(a, b):
+    assert oracle(a & b) == oracle(a) & oracle(b)
+
+
+@given(period_sets(), period_sets())
+def test_difference_matches_portion(a, b):
+    assert oracle(a - b) == oracle(a) - oracle(b)
+
+
+@given(period_sets())
+def test_complement_matches_portion(a):
+    assert oracle(~a) == TIMELINE - oracle(a)
+
+
+@given(period_sets(), period_sets())
+def test_equality_matches_portion(a, b):
+    assert (a == b) == (oracle(a) == oracle(b))
+
+
+@given(period_sets())
+def test_atoms_are_the_canonical_form(a):
+    assert from_oracle(oracle(a)) == a
+    starts, ends = a.bounds()
+    assert np.all(starts <= ends)
+    assert np.all(starts[1:] > ends[:-1] + 1)
+
+
+@given(period_sets(), micros())
+def test_instant_containment_matches_portion(a, us):
+    assert a.contains(Period.from_micros(us, us).start) == (domain(us) in oracle(a))
+
+
+@given(period_sets(), periods())
+def test_period_containment_and_overlap_match_portion(a, p):
+    atom = D.closed(domain(p.lo), domain(p.hi))
+    assert a.contains(p) == oracle(a).contains(atom)
+    assert a.overlaps(p) == oracle(a).overlaps(atom)
+    assert p.overlaps(a) == a.overlaps(p)
+
+
+@given(periods(), periods())
+def test_period_overlap_and_containment_match_portion(p, q):
+    closed = [D.closed(domain(x.lo), domain(x.hi)) for x in (p, q)]
+    assert p.overlaps(q) == closed[0].overlaps(closed[1])
+    assert p.contains(q) == closed[0].contains(closed[1])
+
+
+@given(period_sets(), period_sets(), period_sets())
+def test_laws(a, b, c):
+    everything = PeriodSet([Period()])
+    assert a | b == b | a
+    assert a & b == b & a
+    assert (a | b) | c == a | (b | c)
+    assert (a & b) & c == a & (b & c)
+    assert ~(a | b) == ~a & ~b
+    assert ~(a & b) == ~a | ~b
+    assert ~~a == a
+    assert a | ~a == everything
+    assert (a & ~a).is_empty
+    assert a - b == a & ~b
+
+
+@given(period_sets())
+def test_portion_round_trip(a):
+    assert PeriodSet.from_portion(a.to_portion()) == a
+
+
+@given(period_sets(infinities=False))
+def test_to_portion_holds_closed_datetime_atoms(a):
+    expected = P.Interval(*(P.closed(p.start, p.end) for p in a.atoms))
+    assert a.to_portion() == expected
+    assert all(atom.left == P.CLOSED and atom.right == P.CLOSED for atom in a.to_portion())
+
+
+def test_to_portion_uses_portion_infinities():
+    assert Period().to_portion() == P.open(-P.inf, P.inf)
+    assert PeriodSet([Period(None, "2019-01-01")]).to_portion() == P.openclosed(
+        -P.inf, dt.datetime(2019, 1, 1, tzinfo=UTC)
+    )
+
+
+def test_from_portion_turns_open_bounds_into_neighbouring_microseconds():
+    t = dt.datetime(2019, 1, 1, tzinfo=UTC)
+    us = dt.timedelta(microseconds=1)
+    assert PeriodSet.from_portion(P.open(t, t + 3 * us)) == PeriodSet([Period(t + us, t + 2 * us)])
+    assert PeriodSet.from_portion(P.open(t, t + us)).is_empty
+    assert PeriodSet.from_portion(P.closedopen(-P.inf, t)) == PeriodSet([Period(None, t - us)])
+
+
+def test_from_portion_reads_naive_datetimes_as_utc():
+    naive = dt.datetime(2019, 1, 1)
+    assert PeriodSet.from_portion(P.closed(naive, naive)).contains(naive.replace(tzinfo=UTC))
+
+
+def test_a_one_instant_atom_at_an_infinity_survives_portion():
+    first = PeriodSet([Period(None, "0001-01-01T00:00:00")])
+    assert first.bounds() == (np.array([NEG_INF]), np.array([NEG_INF]))
+    assert PeriodSet.from_portion(first.to_portion()) == first
+    assert repr(first) == "PeriodSet([Period(start=None, end='0001-01-01T00:00:00Z')])"
+
+
+def test_complement_of_a_closed_period_opens_one_microsecond_away():
+    p = Period("2019-01-01", "2019-01-31")
+    gaps = (~p).atoms
+    assert gaps[0].end == parse_instant("2018-12-31T23:59:59.999999Z")
+    assert gaps[1].start == parse_instant("2019-01-31T00:00:00.000001Z")
+    assert gaps[0].start == -P.inf and gaps[1].end == P.inf
+
+
+def test_atoms_one_microsecond_apart_merge_and_two_apart_do_not():
+    a = Period.from_micros(0, 10)
+    assert len(PeriodSet([a, Period.from_micros(11, 20)])) == 1
+    assert len(PeriodSet([a, Period.from_micros(12, 20)])) == 2
+
+
+def test_first_and_last_instants_are_the_infinities():
+    assert Period("0001-01-01", "9999-12-31T23:59:59.999999") == Period()
+    assert Period("0001-01-01T00:00:00Z").start == -P.inf
+    assert Period(end="9999-12-31T23:59:59.999999Z").end == P.inf
+
+
+def test_instant_periods_are_single_points():
+    p = Period("2019-01-01T10:00:00Z", "2019-01-01T10:00:00Z")
+    assert p.contains("2019-01-01T10:00:00Z")
+    assert not p.contains("2019-01-01T10:00:00.000001Z")
+    assert len(PeriodSet([p]).atoms) == 1
+
+
+def test_empty_set():
+    empty = PeriodSet()
+    assert empty.is_empty and not empty and len(empty) == 0
+    assert ~empty == PeriodSet([Period()])
+    assert empty.bounds()[0].dtype == np.int64
+    assert not empty.contains("2019-01-01")
+    assert empty.contains(PeriodSet())
+
+
+def test_bulk_form_is_read_only_and_sorted():
+    s = PeriodSet([Period("2020-01-01", "2020-01-02"), Period("2019-01-01", "2019-01-02")])
+    starts, _ends = s.bounds()
+    assert starts.tolist() == sorted(starts.tolist())
+    with pytest.raises(ValueError, match="read-only"):
+        starts[0] = 0
+
+
+def test_metadata_rides_along_and_counts_in_equality():
+    p = Period("2019-01-01", period_id="p1", entity_id="e1", data={"k": 1})
+    assert p.period_id == "p1" and p.entity_id == "e1" and p.data == {"k": 1}
+    assert p != Period("2019-01-01")
+    assert hash(p) == hash(Period("2019-01-01"))
+    assert "period_id='p1'" in repr(p)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("2020-01-02", "2020-01-01", "start '2020-01-02' is after end '2020-01-01'"),
+        ("9999-12-31T23:59:59.999999", "2019-01-01", "is after end '2019-01-01'"),
+    ],
+)
+def test_start_after_end_names_both_values(start, end, message):
+    with pytest.raises(PeriodError, match=message):
+        Period(start, end)
+
+
+def test_from_bounds_rejects_bad_arrays_naming_the_atom():
+    with pytest.raises(PeriodError, match=r"atom 1: start '1970-01-01T00:00:00.000005Z' is after"):
+        PeriodSet.from_bounds([0, 5], [1, 4])
+    with pytest.raises(PeriodError, match="atom 0 has a NaT"):
+        PeriodSet.from_bounds([np.iinfo(np.int64).min], [0])
+    with pytest.raises(PeriodError, match="must be flat and of one length"):
+        PeriodSet.from_bounds([0, 1], [2])
+
+
+def test_only_periods_and_sets_combine():
+    with pytest.raises(PeriodError, match="'2019' is not a Period or a PeriodSet"):
+        PeriodSet(["2019"])
+    with pytest.raises(PeriodError, match="is not a Period or a PeriodSet"):
+        PeriodSet() | "2019"
+
+
+def test_from_portion_rejects_other_values():
+    with pytest.raises(Exception, match="is not a portion interval"):
+        PeriodSet.from_portion("2019")
+
+
+@given(st.lists(periods(), max_size=5))
+def test_set_of_periods_contains_each_period(ps):
+    s = PeriodSet(ps)
+    assert all(s.contains(p) for p in ps)
+    assert all(e <= POS_INF for e in s.bounds()[1])

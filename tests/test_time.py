@@ -1,0 +1,340 @@
+"""The time model: every accepted form, both dialects, partial dates, vector parsing.
+
+Python's datetime arithmetic is the oracle for what a text names.
+"""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import portion as P
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from periodkit import ParseError, format_instant, parse_instant, parse_instants, parse_span
+from periodkit.strategies import micros, naive_datetimes
+from periodkit.time import (
+    NAT,
+    NEG_INF,
+    POS_INF,
+    format_instants,
+    from_micros,
+    parse_bound,
+    span_micros,
+    to_micros,
+)
+
+UTC = dt.UTC
+US = dt.timedelta(microseconds=1)
+FIRST = dt.datetime(1, 1, 1, tzinfo=UTC)
+LAST = dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def offset_text(minutes: int | None, zulu: bool) -> str:
+    if minutes is None:
+        return "Z" if zulu else ""
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+@st.composite
+def iso_texts(draw):
+    """An accepted ISO text and the UTC instant it names, built independently."""
+    local = draw(naive_datetimes(min_year=2, max_year=9998))
+    form = draw(st.sampled_from(["date", "minute", "second", "fraction"]))
+    text = f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+    if form == "date":
+        return text, local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=UTC)
+    text += draw(st.sampled_from("T ")) + f"{local.hour:02d}:{local.minute:02d}"
+    named = local.replace(second=0, microsecond=0)
+    if form in ("second", "fraction"):
+        text += f":{local.second:02d}"
+        named = local.replace(microsecond=0)
+    if form == "fraction":
+        digits = draw(st.integers(1, 6))
+        text += "." + f"{local.microsecond:06d}"[:digits]
+        named = local.replace(
+            microsecond=local.microsecond // 10 ** (6 - digits) * 10 ** (6 - digits)
+        )
+    minutes = draw(st.none() | st.integers(-(23 * 60 + 59), 23 * 60 + 59))
+    text += offset_text(minutes, draw(st.booleans()))
+    return text, (named - dt.timedelta(minutes=minutes or 0)).replace(tzinfo=UTC)
+
+
+@given(iso_texts())
+def test_every_accepted_form_names_its_instant(case):
+    text, expected = case
+    assert parse_instant(text) == expected
+
+
+@given(st.lists(iso_texts(), min_size=1, max_size=20))
+def test_vector_parser_agrees_with_the_scalar_parser(cases):
+    texts = [text for text, _ in cases]
+    parsed = parse_instants(texts).astype(np.int64).tolist()
+    assert parsed == [to_micros(expected) for _, expected in cases]
+
+
+@given(micros(infinities=False))
+def test_parse_of_format_is_identity_to_the_microsecond(us):
+    if us in (NEG_INF, POS_INF):
+        return
+    instant = from_micros(us)
+    assert parse_instant(format_instant(instant, precision="us")) == instant
+
+
+@given(micros(infinities=False))
+def test_format_of_parse_round_trips_in_both_dialects(us):
+    iso = format_instant(us)
+    entity = format_instant(us, dialect="entity")
+    # Truncation can land on the first instant, which is -inf: see the test below.
+    if not iso.startswith("0001-01-01T00:00:00.000"):
+        assert format_instant(parse_instant(iso)) == iso
+    if not entity.startswith("0001-01-01 00:00:00"):
+        assert format_instant(parse_instant(entity, dialect="entity"), dialect="entity") == entity
+
+
+def test_text_naming_the_first_instant_reads_as_minus_infinity():
+    assert format_instant(parse_instant("0001-01-01T00:00:00.000Z")) is None
+    entity = format_instant(
+        parse_instant("0001-01-01 00:00:00", dialect="entity"), dialect="entity"
+    )
+    assert entity == "1970-01-01 00:00:00"
+
+
+@given(st.lists(micros() | st.just(NAT), max_size=30), st.sampled_from(["iso", "entity"]))
+def test_vector_formatting_agrees_with_scalar(values, dialect):
+    array = np.array(values, dtype=np.int64)
+    for precision in ("ms", "us"):
+        expected = [format_instant(v, dialect, precision) for v in values]
+        assert format_instants(array, dialect, precision).tolist() == expected
+
+
+def next_month(t: dt.datetime) -> dt.datetime:
+    return t.replace(year=t.year + t.month // 12, month=t.month % 12 + 1)
+
+
+@given(naive_datetimes(min_year=2, max_year=9998), st.integers(-600, 600))
+def test_every_partial_precision_names_its_span(t, minutes):
+    y, m, d = f"{t.year:04d}", f"{t.month:02d}", f"{t.day:02d}"
+    start = t.replace(tzinfo=UTC)
+    year = start.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    month = year.replace(month=t.month)
+    day = month.replace(day=t.day)
+    hour = day.replace(hour=t.hour)
+    minute = hour.replace(minute=t.minute)
+    second = minute.replace(second=t.second)
+    shift = dt.timedelta(minutes=minutes)
+    offset = offset_text(minutes, False) or "Z"
+    clock = f"{y}-{m}-{d}T{t.hour:02d}"
+    expected = {
+        y: (year, year.replace(year=t.year + 1) - US),
+        f"{y}-{m}": (month, next_month(month) - US),
+        f"{y}-{m}-{d}": (day, day + dt.timedelta(days=1) - US),
+        f"{clock}{offset}": (hour - shift, hour + dt.timedelta(hours=1) - US - shift),
+        f"{clock}:{t.minute:02d}{offset}": (
+            minute - shift,
+            minute + dt.timedelta(minutes=1) - US - shift,
+        ),
+        f"{clock}:{t.minute:02d}:{t.second:02d}{offset}": (
+            second - shift,
+            second + dt.timedelta(seconds=1) - US - shift,
+        ),
+        f"{clock}:{t.minute:02d}:{t.second:02d}.{t.microsecond:06d}{offset}": (
+            start - shift,
+            start - shift,
+        ),
+    }
+    for text, (first, last) in expected.items():
+        span = parse_span(text)
+        assert (span.start, span.end) == (first, last), text
+
+
+def test_spans_at_the_ends_of_the_timeline_reach_the_infinities():
+    assert parse_span("9999").end == P.inf
+    assert parse_span("9999-12-31T23:59").end == P.inf
+    assert parse_span("0001").start == -P.inf
+    assert span_micros("1970-01-01T00:00:01") == (1_000_000, 1_999_999)
+
+
+def test_span_of_other_values():
+    assert parse_span(dt.date(2019, 12, 12)) == parse_span("2019-12-12")
+    moment = dt.datetime(2019, 12, 12, 9, 30)
+    assert parse_span(moment).start == parse_span(moment).end == moment.replace(tzinfo=UTC)
+
+
+def test_naive_values_of_every_kind_are_utc():
+    expected = dt.datetime(2019, 12, 12, 9, 30, tzinfo=UTC)
+    for value in (
+        "2019-12-12T09:30:00",
+        "2019-12-12 09:30",
+        dt.datetime(2019, 12, 12, 9, 30),
+        pd.Timestamp("2019-12-12 09:30"),
+        np.datetime64("2019-12-12T09:30"),
+    ):
+        assert parse_instant(value) == expected, value
+    assert parse_instant(dt.date(2019, 12, 12)) == expected.replace(hour=0, minute=0)
+
+
+def test_aware_values_are_shifted_to_utc():
+    plus_five = dt.timezone(dt.timedelta(hours=5))
+    expected = dt.datetime(2019, 12, 12, 4, 30, tzinfo=UTC)
+    assert parse_instant(dt.datetime(2019, 12, 12, 9, 30, tzinfo=plus_five)) == expected
+    assert parse_instant(pd.Timestamp("2019-12-12 09:30", tz="Asia/Karachi")) == expected
+    assert parse_instant("2019-12-12T09:30:25-08:00") == dt.datetime(
+        2019, 12, 12, 17, 30, 25, tzinfo=UTC
+    )
+
+
+def test_whole_microsecond_nanosecond_values_are_accepted():
+    assert parse_instant(pd.Timestamp("2019-01-01T00:00:00.000001")) == dt.datetime(
+        2019, 1, 1, 0, 0, 0, 1, tzinfo=UTC
+    )
+    assert parse_instant(np.datetime64("2019-01-01T00:00:00.000001000", "ns")).microsecond == 1
+
+
+def test_entity_dialect_sentinels_and_formatting():
+    assert parse_instant("1970-01-01 00:00:00", dialect="entity") == -P.inf
+    assert parse_instant("9999-12-31 23:59:59", dialect="entity") == P.inf
+    assert parse_instant("1970-01-01T00:00:00Z", dialect="entity") == -P.inf
+    assert parse_instant("2017-01-01 00:00:00", dialect="entity") == dt.datetime(
+        2017, 1, 1, tzinfo=UTC
+    )
+    assert format_instant(P.inf, dialect="entity") == "9999-12-31 23:59:59"
+    assert format_instant(-P.inf, dialect="entity") == "1970-01-01 00:00:00"
+    assert format_instant(P.inf) is None and format_instant(-P.inf) is None
+    assert parse_bound(None, "start", "entity") == NEG_INF
+    assert parse_bound(None, "end", "entity") == POS_INF
+    assert parse_bound("9999-12-31 23:59:59", "start", "entity") == POS_INF
+
+
+def test_formatting_truncates_and_never_rounds():
+    assert format_instant("2019-11-18T06:00:00.9999Z") == "2019-11-18T06:00:00.999Z"
+    assert format_instant("2019-11-18T06:00:59.9999Z", dialect="entity") == "2019-11-18 06:00:59"
+    assert format_instant("1969-12-31T23:59:59.9995Z") == "1969-12-31T23:59:59.999Z"
+    assert format_instant("0001-01-01T00:00:00.5Z", precision="us") == "0001-01-01T00:00:00.500000Z"
+    assert (
+        format_instant("2018-02-08T18:49:22.998023Z", precision="us")
+        == "2018-02-08T18:49:22.998023Z"
+    )
+
+
+def test_scalar_and_vector_conversions():
+    assert to_micros("1970-01-01T00:00:01Z") == 1_000_000
+    assert to_micros(-P.inf) == NEG_INF and to_micros(P.inf) == POS_INF
+    assert to_micros(FIRST) == NEG_INF and to_micros(LAST) == POS_INF
+    assert from_micros(NEG_INF) == -P.inf and from_micros(POS_INF) == P.inf
+    assert parse_instant(P.inf) is P.inf
+
+
+def test_vector_form_keeps_infinities_distinct_from_missing():
+    parsed = parse_instants(
+        ["0001-01-01", "9999-12-31T23:59:59.999999Z", None, float("nan"), pd.NaT]
+    )
+    assert parsed.astype(np.int64).tolist() == [NEG_INF, POS_INF, NAT, NAT, NAT]
+    assert parsed.dtype == np.dtype("datetime64[us]")
+
+
+def test_vector_parser_takes_arrays_series_and_datetime64():
+    texts = ["2019-01-01T00:00:00Z", "2019-01-02"]
+    expected = parse_instants(texts)
+    assert np.array_equal(parse_instants(np.array(texts)), expected)
+    assert np.array_equal(parse_instants(pd.Series(texts)), expected)
+    assert np.array_equal(
+        parse_instants(np.array(["2019-01-01", "2019-01-02"], dtype="datetime64[D]")), expected
+    )
+    stamps = np.array(["2019-01-01", "NaT"], dtype="datetime64[ns]")
+    assert parse_instants(stamps).astype(np.int64).tolist() == [expected.astype(np.int64)[0], NAT]
+    assert parse_instants([]).shape == (0,)
+    assert parse_instants(iter(texts)).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "2019-13-01",
+            r"'2019-13-01' is not a valid calendar date-time \(month must be in 1..12\)",
+        ),
+        ("2019-02-29", r"'2019-02-29' is not a valid calendar date-time \(day is out of range"),
+        ("2019-12-12T24:00", r"'2019-12-12T24:00' is not a valid calendar date-time"),
+        ("abc", r"'abc' is not an ISO 8601 instant"),
+        ("", r"'' is not an ISO 8601 instant"),
+        ("2019-12-12T09:30Zx", r"'2019-12-12T09:30Zx' is not an ISO 8601 instant"),
+        ("2019-12-12T09", r"'2019-12-12T09' is a partial date, not an instant"),
+        ("2019-12", r"'2019-12' is a partial date, not an instant"),
+        (
+            "0000-01-01",
+            r"'0000-01-01' is not a valid calendar date-time \(year 0 is out of range\)",
+        ),
+        ("10000-01-01", r"'10000-01-01' is not an ISO 8601 instant"),
+        (
+            "0001-01-01T00:00:00+00:01",
+            r"is out of range once shifted to UTC: years run from 0001 to 9999",
+        ),
+        ("9999-12-31T23:59:59-00:01", r"is out of range once shifted to UTC"),
+        (
+            "2019-12-12T09:30:25.1234567Z",
+            r"has 7 fractional digits; periodkit is exact to the microsecond",
+        ),
+        ("2019-12-12T09:30:25+24:00", r"has an invalid UTC offset '\+24:00'"),
+        (None, r"None is not an instant"),
+        (5, r"5 is not an instant"),
+        (3.5, r"3.5 is not an instant"),
+        ([2019], r"\[2019\] is not an instant"),
+        (pd.NaT, r"NaT \(a missing value\) is not an instant"),
+        (np.datetime64("NaT"), r"a missing value\) is not an instant"),
+        (
+            pd.Timestamp("2019-01-01T00:00:00.000000001"),
+            r"has nanoseconds; periodkit is exact to the microsecond",
+        ),
+        (np.datetime64("2019-01-01T00:00:00.000000001"), r"has nanoseconds"),
+    ],
+)
+def test_rejected_instants_say_what_and_why(value, message):
+    with pytest.raises(ParseError, match=message):
+        parse_instant(value)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            ["2019-01-01", "2019-02-30"],
+            r"value at index 1: '2019-02-30' is not a valid calendar date-time",
+        ),
+        (
+            ["2019-01-01", "2019-01-01T00:00:00.1234567Z"],
+            r"value at index 1: .* has 7 fractional digits",
+        ),
+        (["2019-01-01", 20190101], r"value 20190101 at index 1 is not a string"),
+        (["2019-01-01", "2019-01-01é"], r"value '2019-01-01é' at index 1 is not an instant"),
+        (["2019-01-01", "2019-01-01\n"], r"value '2019-01-01\\n' at index 1 is not an instant"),
+        (["x" * 40], r"value at index 0: 'x+' is not an ISO 8601 instant"),
+        (["0000-01-01"], r"value at index 0: '0000-01-01' is not a valid calendar date-time"),
+        (
+            np.array(["2019-01-01T00:00:00.000000001"], dtype="datetime64[ns]"),
+            r"at index 0 has nanoseconds",
+        ),
+        (np.array([[1]]), r"flat sequence|not a string"),
+    ],
+)
+def test_rejected_vectors_name_the_value_and_its_index(values, message):
+    with pytest.raises(ParseError, match=message):
+        parse_instants(values)
+
+
+def test_unknown_dialect_and_precision_are_rejected():
+    with pytest.raises(ParseError, match="dialect 'xml' is unknown"):
+        parse_instant("2019-01-01", dialect="xml")
+    with pytest.raises(ParseError, match="dialect 'xml' is unknown"):
+        format_instant(0, dialect="xml")
+    with pytest.raises(ParseError, match="precision 'ns' is unknown"):
+        format_instant(0, precision="ns")
+
+
+def test_spans_reject_what_is_not_a_date():
+    with pytest.raises(ParseError, match="'2019-1' is not a date or date-time"):
+        parse_span("2019-1")
+    with pytest.raises(ParseError, match=r"'2019-12-12T09:30:25.1234567' has 7 fractional digits"):
+        parse_span("2019-12-12T09:30:25.1234567")

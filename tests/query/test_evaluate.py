@@ -101,6 +101,12 @@ def test_int_columns_may_arrive_as_floats_with_nan():
     assert predicate_mask(table, Predicate("a", "in", (1, 3))).tolist() == [True, False, True]
 
 
+def test_bool_columns_may_hold_none():
+    table = Table.from_frame(pd.DataFrame({"f": [True, None, False]}), {"f": "bool"})
+    assert predicate_mask(table, Predicate("f", "ne", True)).tolist() == [False, False, True]
+    assert run(Query(order=(SortKey("f"),)), table).positions.tolist() == [1, 2, 0]
+
+
 def test_a_column_that_does_not_hold_its_type_is_named():
     with pytest.raises(QueryError, match="column 'a' does not hold int values"):
         Table.from_frame(pd.DataFrame({"a": ["x"]}), {"a": "int"}, prepare=True)

@@ -161,7 +161,8 @@ def _convert(column: Column, series: pd.Series) -> _Array:
         if column.type == "float":
             return _Array(series.to_numpy(dtype=np.float64, na_value=np.nan), null)
         if column.type == "bool":
-            return _Array(series.fillna(False).to_numpy(dtype=np.int8), null)
+            exact = pd.array(series, dtype="boolean")
+            return _Array(exact.to_numpy(dtype=np.int8, na_value=0), null)
         if null is None and series.dtype == np.int64:
             return _Array(series.to_numpy(), None)
         exact = pd.array(series, dtype="Int64")

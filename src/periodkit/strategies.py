@@ -175,7 +175,7 @@ def _cells(kind: str, min_year: int, max_year: int) -> st.SearchStrategy[Any]:
         return _query_instants(min_year, max_year)
     if kind == "bool":
         return st.booleans()
-    odd = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+    odd = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
     return st.sampled_from(_QUERY_TEXTS) | st.text(odd, max_size=4)
 
 
@@ -217,7 +217,7 @@ def query_frames(
             elif column.type == "float":
                 data[column.name] = np.array([np.nan if v is None else v for v in values])
             else:
-                dtype = {"int": "Int64", "bool": "boolean"}.get(column.type, object)
+                dtype: Any = {"int": "Int64", "bool": "boolean"}.get(column.type, object)
                 data[column.name] = pd.array(values, dtype=dtype)
         return pd.DataFrame(data, columns=[c.name for c in columns])
 

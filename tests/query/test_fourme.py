@@ -15,6 +15,7 @@ from periodkit.errors import (
     FilterNotAllowedError,
     OperatorError,
     PagingError,
+    QueryError,
     SortError,
     UnknownFieldError,
 )
@@ -272,3 +273,15 @@ def test_bad_date_value_is_quoted():
     with pytest.raises(BadValueError) as caught:
         parse_fourme("start_at=>2019<2020<2021")
     assert caught.value.value == ">2019<2020<2021"
+
+
+def test_a_collection_must_type_every_column_it_names():
+    with pytest.raises(QueryError, match=r"filters and sort keys name \['person_id'\]"):
+        Collection(
+            fields=("id",),
+            default_fields=("id",),
+            columns={"id": "int"},
+            filters={"person": "person_id"},
+            sortable={"id": "id"},
+            default_sort=(SortKey("id"),),
+        )

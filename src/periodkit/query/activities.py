@@ -28,11 +28,11 @@ from periodkit.errors import (
     SortError,
     UnknownFieldError,
 )
-from periodkit.query.ir import ORDERING_OPS, Predicate, Query, SortKey
+from periodkit.query.ir import ORDERING_OPS, Op, Predicate, Query, SortKey
 from periodkit.query.schema import Column, Schema, parse_value, parse_whole
 from periodkit.query.wire import Params, json_list, json_object, pairs
 
-_OPERATIONS = {"=": "eq", "<>": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
+_OPERATIONS: dict[str, Op] = {"=": "eq", "<>": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
 _BODY_KEYS = ("filters", "sort", "fields", "offset", "limit")
 
 
@@ -71,7 +71,7 @@ def _filter(schema: Schema, item: object, location: str) -> Predicate:
         return Predicate(column.name, "is_null" if op == "eq" else "not_null")
     if value is None:
         return Predicate(column.name, op)
-    return Predicate(column.name, op, parse_value(column, value, f"{location}/value"))  # type: ignore[arg-type]
+    return Predicate(column.name, op, parse_value(column, value, f"{location}/value"))
 
 
 def _sort_key(schema: Schema, item: object, location: str) -> SortKey:

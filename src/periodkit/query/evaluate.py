@@ -110,10 +110,7 @@ class Table:
 
     def column(self, name: str) -> Column:
         """The schema column ``name``; a name outside the schema is a ``QueryError``."""
-        found = self.schema.lookup(name)
-        if found is None:
-            raise QueryError(f"field {name!r} is not a column of the table")
-        return found
+        return self.schema.column(name)
 
     def array(self, name: str) -> _Array:
         """A non-text column as a plain array and null mask."""
@@ -161,12 +158,11 @@ def _convert(column: Column, series: pd.Series) -> _Array:
         if column.type == "float":
             return _Array(series.to_numpy(dtype=np.float64, na_value=np.nan), null)
         if column.type == "bool":
-            exact = pd.array(series, dtype="boolean")
-            return _Array(exact.to_numpy(dtype=np.int8, na_value=0), null)
+            flags = series.astype("boolean").to_numpy(dtype=np.int8, na_value=0)
+            return _Array(flags, null)
         if null is None and series.dtype == np.int64:
             return _Array(series.to_numpy(), None)
-        exact = pd.array(series, dtype="Int64")
-        return _Array(exact.to_numpy(dtype=np.int64, na_value=0), null)
+        return _Array(series.astype("Int64").to_numpy(dtype=np.int64, na_value=0), null)
     except (TypeError, ValueError, OverflowError) as exc:
         raise QueryError(
             f"column {column.name!r} does not hold {column.data_type} values ({exc})"

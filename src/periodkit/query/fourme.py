@@ -28,13 +28,13 @@ from periodkit.errors import (
     SortError,
     UnknownFieldError,
 )
-from periodkit.query.ir import Page, Predicate, Query, SortKey
+from periodkit.query.ir import Op, Page, Predicate, Query, SortKey
 from periodkit.query.schema import TEXT, Column, Schema, parse_value, parse_whole
 from periodkit.query.wire import Params, pairs
 
 _RESERVED = ("fields", "sort", "page", "per_page")
 _COMPARISON = re.compile(r"(<=|>=|<|>)([^<>]*)(?:(<=|>=|<|>)([^<>]*))?")
-_OPS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+_OPS: dict[str, Op] = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class Collection:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "schema", Schema.of(self.columns))
+        keys = [*self.sortable.values(), *(key.field for key in self.default_sort)]
+        self.schema.require([*self.filters.values(), *keys], "filters and sort keys")
 
 
 OUT_OF_OFFICE_PERIODS = Collection(
@@ -133,7 +135,7 @@ def _operator_error(name: str, operator: str) -> OperatorError:
 def _filter(collection: Collection, name: str, raw: str) -> list[Predicate]:
     """The predicates one ``name=raw`` condition stands for (two for a range)."""
     column = collection.filters[name]
-    kind = collection.schema.lookup(column).type  # type: ignore[union-attr]
+    kind = collection.schema.column(column).type
     typed = Column(name, kind, kind)
     if raw in ("", "!"):
         return [Predicate(column, "is_null" if raw == "" else "not_null")]

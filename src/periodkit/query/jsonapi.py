@@ -38,6 +38,8 @@ class Resource:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "schema", Schema.of(self.columns))
+        keys = [key.field for key in self.order]
+        self.schema.require([*self.filters.values(), *keys], "filters and sort keys")
 
 
 ACTIONS = Resource(columns={"category": "string"}, filters={"category": "category"})
@@ -103,8 +105,8 @@ def parse_jsonapi(params: Params, resource: Resource = ACTIONS) -> JsonApiReques
     where = []
     for name, given in values.items():
         column = resource.filters[name]
-        typed = resource.schema.lookup(column)
-        parsed = tuple(parse_value(typed, v, f"/{name}") for v in given)  # type: ignore[arg-type]
+        typed = resource.schema.column(column)
+        parsed = tuple(parse_value(typed, v, f"/{name}") for v in given)
         pred = Predicate(column, "eq", parsed[0]) if len(parsed) == 1 else None
         where.append(pred or Predicate(column, "in", parsed))
     page = Page(number, size)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -88,6 +88,27 @@ class Schema:
     def names(self) -> tuple[str, ...]:
         """The field names in schema order."""
         return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        """The column called exactly ``name``; a name outside the schema is a ``QueryError``."""
+        found = self.lookup(name)
+        if found is None:
+            raise QueryError(f"field {name!r} is not in the schema {list(self.names)!r}")
+        return found
+
+    def require(self, names: Iterable[str], what: str) -> None:
+        """Refuse a description whose ``names`` are not all columns of this schema.
+
+        >>> Schema.of({"id": "int"}).require(["id", "person_id"], "sort keys")
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.QueryError: sort keys name ['person_id'], which the schema ['id'] lacks
+        """
+        missing = [name for name in names if self.lookup(name) is None]
+        if missing:
+            raise QueryError(
+                f"{what} name {missing!r}, which the schema {list(self.names)!r} lacks"
+            )
 
     def lookup(self, name: object, *, fold: bool = False) -> Column | None:
         """The column called ``name`` (compared by ``casefold`` when ``fold``), or None."""

@@ -31,7 +31,7 @@ def pairs(params: Params) -> list[tuple[str, str]]:
     if isinstance(params, str):
         return parse_qsl(params.lstrip("?"), keep_blank_values=True)
     items = params.items() if isinstance(params, Mapping) else params
-    found = []
+    found: list[tuple[str, str]] = []
     for name, value in items:
         values = value if isinstance(value, list | tuple) else [value]
         found.extend((str(name), "" if v is None else str(v)) for v in values)

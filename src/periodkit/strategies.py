@@ -165,18 +165,26 @@ def _query_instants(min_year: int, max_year: int) -> st.SearchStrategy[int]:
     return st.integers(lo, hi) | st.sampled_from([e for e in month_edges if lo <= e <= hi])
 
 
+_DAY_US = 86_400_000_000
+
+
+def _mostly(common: st.SearchStrategy[Any], rare: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """``common`` about three draws in four, ``rare`` the rest (one_of picks branches evenly)."""
+    return st.one_of(common, common, common, rare)
+
+
 def _cells(kind: str, min_year: int, max_year: int) -> st.SearchStrategy[Any]:
     """Non-null values of one column type, as a frame holds them."""
     if kind == "int":
-        return st.sampled_from(_QUERY_INTS) | st.integers(-(2**63), 2**63 - 1)
+        return _mostly(st.sampled_from(_QUERY_INTS), st.integers(-(2**63), 2**63 - 1))
     if kind == "float":
-        return st.sampled_from(_QUERY_FLOATS) | st.floats(allow_nan=False)
+        return _mostly(st.sampled_from(_QUERY_FLOATS), st.floats(allow_nan=False))
     if kind == "datetime":
         return _query_instants(min_year, max_year)
     if kind == "bool":
         return st.booleans()
     odd = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
-    return st.sampled_from(_QUERY_TEXTS) | st.text(odd, max_size=4)
+    return _mostly(st.sampled_from(_QUERY_TEXTS), st.text(odd, max_size=4))
 
 
 def query_frames(
@@ -209,7 +217,7 @@ def query_frames(
         n = draw(st.integers(min_rows, max_rows))
         data: dict[str, Any] = {}
         for column in columns:
-            cells = st.none() | _cells(column.type, min_year, max_year)
+            cells = _mostly(_cells(column.type, min_year, max_year), st.none())
             values = draw(st.lists(cells, min_size=n, max_size=n))
             if column.type == "datetime":
                 micros = [NAT if v is None else v for v in values]
@@ -228,8 +236,10 @@ def date_texts(*, min_year: int = 2019, max_year: int = 2020) -> st.SearchStrate
     """Dates as filters write them: a year, month, day, hour, minute, second or instant,
     with or without a UTC offset (``Z``, ``+05:30``, ``-08:00``) once a time is given.
     """
-    lo, hi = _year_bounds(min_year, max_year)
-    day = 86_400_000_000
+    # A day's margin keeps a shifted local time inside years 0001..9999.
+    moments = _query_instants(min_year, max_year).filter(
+        lambda us: FIRST_US + _DAY_US <= us <= LAST_US - _DAY_US
+    )
 
     @st.composite
     def build(draw: st.DrawFn) -> str:
@@ -241,7 +251,7 @@ def date_texts(*, min_year: int = 2019, max_year: int = 2020) -> st.SearchStrate
         if offset not in ("", "Z"):
             sign = -1 if offset[0] == "-" else 1
             shift = sign * (int(offset[1:3]) * 60 + int(offset[4:6])) * 60_000_000
-        us = draw(st.integers(max(lo, FIRST_US + day), min(hi, LAST_US - day)))
+        us = draw(moments)
         local = from_micros(us + shift)
         text = local.isoformat(timespec="microseconds")[:26]
         cut = {"year": 4, "month": 7, "day": 10, "hour": 13, "minute": 16, "second": 19}
@@ -298,7 +308,7 @@ def activity_bodies(
         operation = draw(
             st.sampled_from(["=", "<>", ">", ">=", "<", "<="] if ordered else ["=", "<>"])
         )
-        value = draw(st.none() | _activity_value(column.type, min_year, max_year))
+        value = draw(_mostly(_activity_value(column.type, min_year, max_year), st.none()))
         return {"name": draw(spelt(column.name)), "value": value, "operation": operation}
 
     @st.composite
@@ -307,7 +317,7 @@ def activity_bodies(
         direction = draw(st.sampled_from([None, "asc", "desc", "ASC", "Desc"]))
         return key if direction is None else {**key, "direction": direction}
 
-    count = st.integers(0, 30)
+    count = _mostly(st.integers(0, 3), st.integers(0, 30))
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -134,3 +135,23 @@ def select(
     sql += " ORDER BY " + ", ".join([*order, "pos"]) + " LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*params, -1 if limit is None else limit, offset]).fetchall()
     return [pos for (pos,) in rows]
+
+
+def assert_agrees(
+    query: Any,
+    frame: pd.DataFrame,
+    where: list[tuple[str, list[Any]]],
+    order: list[str],
+    offset: int,
+    limit: int | None,
+) -> None:
+    """periodkit selects SQLite's rows in SQLite's order, for the page and for every match.
+
+    The second comparison keeps a check of filters and sort when the page is
+    past the end.
+    """
+    conn = connect(frame)
+    assert query.evaluate(frame).index.tolist() == select(conn, where, order, offset, limit)
+    every = replace(query, offset=0, limit=None).run(frame)
+    assert every.positions.tolist() == select(conn, where, order, 0, None)
+    assert every.total == len(every.positions)

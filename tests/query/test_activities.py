@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from hypothesis import given
-from oracle import compare, connect, select
+from oracle import assert_agrees, compare
 
 from periodkit.errors import (
     BodyShapeError,
@@ -32,8 +32,8 @@ _NAMES = {name.casefold(): name for name in SCHEMA}
 _TEXT = ("string", "memo", "guid")
 
 
-def _sqlite_positions(frame: pd.DataFrame, body: dict) -> list[int]:
-    """The body's question as SQL, read straight from the body."""
+def _sql(body: dict) -> tuple[list, list[str], int, int | None]:
+    """The body's question as SQL (conditions, order, offset, limit), read straight from it."""
     where = []
     for cond in body.get("filters", []):
         name = _NAMES[cond["name"].casefold()]
@@ -49,8 +49,7 @@ def _sqlite_positions(frame: pd.DataFrame, body: dict) -> list[int]:
         column = f'casefold("{name}")' if SCHEMA[name] in _TEXT else f'"{name}"'
         descending = (key.get("direction") or "asc").lower() == "desc"
         order.append(column + (" DESC" if descending else " ASC"))
-    limit = int(body.get("limit") or 0) or None
-    return select(connect(frame), where, order, int(body.get("offset") or 0), limit)
+    return where, order, int(body.get("offset") or 0), int(body.get("limit") or 0) or None
 
 
 def _expected_columns(body: dict) -> list[str]:
@@ -60,9 +59,9 @@ def _expected_columns(body: dict) -> list[str]:
 
 @given(frame=query_frames(SCHEMA), body=activity_bodies(SCHEMA))
 def test_activities_queries_agree_with_sqlite(frame, body):
-    got = parse_activities(body, SCHEMA).evaluate(frame)
-    assert got.index.tolist() == _sqlite_positions(frame, body)
-    assert got.columns.tolist() == _expected_columns(body)
+    query = parse_activities(body, SCHEMA)
+    assert_agrees(query, frame, *_sql(body))
+    assert query.evaluate(frame).columns.tolist() == _expected_columns(body)
 
 
 # --- the seed's example ------------------------------------------------------------

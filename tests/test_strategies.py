@@ -2,7 +2,16 @@ import pytest
 from hypothesis import given
 
 from periodkit import Period, PeriodSet
-from periodkit.strategies import instants, micros, naive_datetimes, period_sets, periods
+from periodkit.strategies import (
+    activity_bodies,
+    date_texts,
+    instants,
+    micros,
+    naive_datetimes,
+    period_sets,
+    periods,
+    query_frames,
+)
 from periodkit.time import NEG_INF, POS_INF, span_micros
 
 
@@ -49,3 +58,49 @@ def test_instants_are_scalars(t):
 def test_bad_arguments_are_named(strategy, kwargs, message):
     with pytest.raises(ValueError, match=message):
         strategy(**kwargs).example()
+
+
+# --- query tables and Activities bodies -----------------------------------------------
+
+QUERY_SCHEMA = {"Num": "int", "Amount": "float", "Note": "memo", "At": "datetime", "Ok": "bool"}
+
+
+@given(query_frames(QUERY_SCHEMA, min_rows=2, max_rows=5))
+def test_query_frames_follow_the_schema(frame):
+    from periodkit.query import Table
+
+    assert frame.columns.tolist() == list(QUERY_SCHEMA)
+    assert 2 <= len(frame) <= 5
+    Table.from_frame(frame, QUERY_SCHEMA, prepare=True)
+
+
+@given(date_texts(min_year=2019, max_year=2019))
+def test_date_texts_name_spans_that_touch_their_years(text):
+    first, last = span_micros(text)
+    assert span_micros("2018-12-31")[0] <= first <= last <= span_micros("2020-01-01")[1]
+
+
+@given(activity_bodies(QUERY_SCHEMA, max_filters=1))
+def test_activity_bodies_parse(body):
+    from periodkit.query import parse_activities
+
+    assert len(parse_activities(body, QUERY_SCHEMA).where) <= 1
+
+
+@pytest.mark.parametrize(
+    ("strategy", "kwargs", "message"),
+    [
+        (query_frames, {"max_rows": -1}, "max_rows=-1 must be a whole number >= 0"),
+        (query_frames, {"min_rows": 3, "max_rows": 2}, "min_rows=3 is more than max_rows=2"),
+        (query_frames, {"min_year": 0}, "min_year=0 must be a whole year"),
+        (activity_bodies, {"max_filters": -1}, "max_filters=-1 must be a whole number >= 0"),
+    ],
+)
+def test_bad_query_arguments_are_named(strategy, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        strategy(QUERY_SCHEMA, **kwargs)
+
+
+def test_activity_bodies_need_a_field():
+    with pytest.raises(ValueError, match="schema must name at least one field"):
+        activity_bodies({})

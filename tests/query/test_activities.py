@@ -64,6 +64,27 @@ def test_activities_queries_agree_with_sqlite(frame, body):
     assert query.evaluate(frame).columns.tolist() == _expected_columns(body)
 
 
+def _as_form(body: dict) -> list[tuple[str, str]]:
+    """The GET form of a body whose filters are all equalities with a value."""
+    params = [(f["name"], str(f["value"])) for f in body.get("filters", [])]
+    for key in body.get("sort", []):
+        direction = (key.get("direction") or "asc").lower()
+        params.append((f"par_sort_{direction}", key["property"]))
+    if body.get("fields"):
+        params.append(("par_fields", ",".join(body["fields"])))
+    params += [(f"par_{k}", str(body[k])) for k in ("offset", "limit") if k in body]
+    return params
+
+
+@given(body=activity_bodies(SCHEMA))
+def test_get_form_parses_as_the_body_it_stands_for(body):
+    equalities = [
+        f for f in body.get("filters", []) if f["operation"] == "=" and f["value"] is not None
+    ]
+    body = {**body, "filters": equalities}
+    assert parse_activities_form(_as_form(body), SCHEMA) == parse_activities(body, SCHEMA)
+
+
 # --- the seed's example ------------------------------------------------------------
 
 SEED_SCHEMA = {"Num": "int", "Details": "Memo", "Activity": "memo", "Created_Date": "datetime"}

@@ -200,22 +200,24 @@ def _text_mask(table: Table, pred: Predicate, fold: bool) -> np.ndarray:
 def _value_mask(table: Table, pred: Predicate) -> np.ndarray:
     data = table.array(pred.field)
     values = data.values
+    value = pred.value
+    lo, hi = (value.first, value.last) if isinstance(value, Span) else (value, value)
     if pred.op in ("in", "not_in"):
-        inside = np.isin(values, np.array(pred.value, dtype=values.dtype))
-        mask = inside if pred.op == "in" else ~inside
+        mask = np.isin(values, np.array(value, dtype=values.dtype), invert=pred.op == "not_in")
+    elif pred.op in ("eq", "ne") and lo != hi:
+        # Masks combine in place: on millions of rows, temporaries cost as much as compares.
+        mask = values >= lo if pred.op == "eq" else values < lo
+        if pred.op == "eq":
+            mask &= values <= hi
+        else:
+            mask |= values > hi
     else:
-        value = pred.value
-        lo, hi = (value.first, value.last) if isinstance(value, Span) else (value, value)
-        ops = {
-            "eq": lambda: (values >= lo) & (values <= hi) if lo != hi else values == lo,
-            "ne": lambda: (values < lo) | (values > hi),
-            "gt": lambda: values > hi,
-            "ge": lambda: values >= lo,
-            "lt": lambda: values < lo,
-            "le": lambda: values <= hi,
-        }
-        mask = ops[pred.op]()
-    return mask if data.null is None else mask & ~data.null
+        compare = {"eq": np.equal, "ne": np.not_equal, "gt": np.greater, "ge": np.greater_equal}
+        compare |= {"lt": np.less, "le": np.less_equal}
+        mask = compare[pred.op](values, hi if pred.op in ("gt", "le") else lo)
+    if data.null is not None:
+        mask &= ~data.null
+    return mask
 
 
 def _null_of(table: Table, field: str) -> np.ndarray:
@@ -228,13 +230,15 @@ def _null_of(table: Table, field: str) -> np.ndarray:
 def predicate_mask(table: Table, pred: Predicate, *, fold_case: bool = False) -> np.ndarray:
     """The rows of ``table`` that satisfy ``pred`` (a null satisfies only ``is_null``).
 
+    The mask is a new array, which the caller may change in place.
+
     >>> t = Table.from_frame(pd.DataFrame({"n": [1, None, 3]}), {"n": "int"})
     >>> predicate_mask(t, Predicate("n", "ne", 1)).tolist()
     [False, False, True]
     """
     if pred.op in ("is_null", "not_null"):
         null = _null_of(table, pred.field)
-        return null if pred.op == "is_null" else ~null
+        return null.copy() if pred.op == "is_null" else ~null
     if pred.value is None:
         return np.zeros(len(table), dtype=bool)
     if table.column(pred.field).type in TEXT:
@@ -311,23 +315,26 @@ def _fuse(keys: list[np.ndarray]) -> list[np.ndarray]:
     return [fused]
 
 
-def _order(keys: list[np.ndarray], rows: np.ndarray, wanted: int | None) -> np.ndarray:
-    """``rows`` stably ordered by ``keys`` (one value per row); with ``wanted``, only its first.
+def _order(query: Query, table: Table, rows: np.ndarray, wanted: int | None) -> np.ndarray:
+    """``rows`` stably ordered by the query's keys; with ``wanted``, only the first ones.
 
     For a small ``wanted`` the rows that can reach the front are found by a
     partition on the first key (every row tied with the cut-off is kept, so
-    the result equals the full sort's first rows), and only those are sorted.
+    the result equals the full sort's first rows); the other keys are then
+    read, and the sort done, for those rows only.
     """
-    if not keys or len(rows) == 0:
+    if not query.order or len(rows) == 0:
         return rows if wanted is None else rows[:wanted]
-    keys = _fuse(keys)
+    fold = query.fold_case
+    keys = sort_keys(table, query.order[0], rows, fold_case=fold)
     if wanted is not None and wanted < len(rows) * _TOP_K_SHARE:
         if wanted == 0:
             return rows[:0]
-        first = keys[0]
-        cut = np.partition(first, wanted - 1)[wanted - 1]
-        near = np.flatnonzero(first <= cut)
+        lead = keys[0]
+        near = np.flatnonzero(lead <= np.partition(lead, wanted - 1)[wanted - 1])
         rows, keys = rows[near], [k[near] for k in keys]
+    keys += [k for key in query.order[1:] for k in sort_keys(table, key, rows, fold_case=fold)]
+    keys = _fuse(keys)
     if len(keys) == 1:
         order = np.argsort(keys[0], kind="stable")
     else:
@@ -351,14 +358,13 @@ def run(query: Query, source: Table | pd.DataFrame, *, top_k: bool = True) -> Re
     mask = None
     for pred in query.where:
         part = predicate_mask(table, pred, fold_case=query.fold_case)
-        mask = part if mask is None else mask & part
+        if mask is None:
+            mask = part
+        else:
+            mask &= part
     rows = np.arange(len(table)) if mask is None else np.flatnonzero(mask)
-    picked = None if mask is None else rows
-    keys = [
-        k for key in query.order for k in sort_keys(table, key, picked, fold_case=query.fold_case)
-    ]
     end = None if query.limit is None else query.offset + query.limit
-    ordered = _order(keys, rows, end if top_k else None)
+    ordered = _order(query, table, rows, end if top_k else None)
     return Result(ordered[query.offset : end], len(rows))
 
 

@@ -624,7 +624,10 @@ def _column(name: str, values: Any, ids: np.ndarray, problems: list[Problem]) ->
     if name in TIMESTAMP_FIELDS:
         return _vector(values, name, ids, problems)
     if name in OBJECT_FIELDS:
-        return _objects(values)
+        # A frame writes a missing value as NaN; records and JSON mean None.
+        out = _objects(values)
+        out[pd.isna(out)] = None
+        return out
     problems.append(_problem(None, name, f"{name!r} is not a column of an action"))
     return _objects(values)
 

@@ -83,12 +83,13 @@ class TeamPeriods:
         seen: set[str] = set()
         for index, record in enumerate(records):
             found = _period(index, record, problems)
-            if found is None:
-                continue
-            if str(found.period_id) in seen:
-                problems.append(_problem(index, "id", f"period id {found.period_id!r} is repeated"))
-            seen.add(str(found.period_id))
-            periods.append(found)
+            identifier = record.get("id") if isinstance(record, Mapping) else None
+            if identifier is not None:
+                if str(identifier) in seen:
+                    problems.append(_problem(index, "id", f"period id {identifier!r} is repeated"))
+                seen.add(str(identifier))
+            if found is not None:
+                periods.append(found)
         if problems:
             raise ValidationError(problems)
         return cls(periods)

@@ -6,6 +6,7 @@
 True
 """
 
+from periodkit.actions import ActionTable
 from periodkit.errors import (
     CycleError,
     NotFoundError,
@@ -19,6 +20,7 @@ from periodkit.periods import Period, PeriodSet
 from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
 
 __all__ = [
+    "ActionTable",
     "CycleError",
     "NotFoundError",
     "ParseError",

@@ -3,8 +3,9 @@
 Ten years of actions from 2015-01-01, start instants uniform at one
 microsecond, durations uniform from 0 to 4 hours (0 is an instant), 20
 categories, 4 statuses, and 10 custom form fields each filled on 30% of the
-actions. Rows come in start order, as actions are logged; ``shuffled=True``
-gives the same rows in a seeded random order.
+actions. Rows come in start order, as actions are logged, with ids 0..n-1
+equal to their positions; ``shuffled`` gives the same rows in a seeded random
+order.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ FORM_FIELDS = [f"field_{k}" for k in range(10)]
 FILL = 0.3
 
 
-def generate(
-    n: int, seed: int = SEED, *, shuffled: bool = False, form: bool = True
-) -> dict[str, Any]:
+def generate(n: int, seed: int = SEED, *, form: bool = True) -> dict[str, Any]:
     """``n`` actions as columns: ``id`` (int64), ``start``/``end`` (int64 micros),
     ``category``/``status`` (categoricals) and, with ``form``, ``form``: for each
     custom field the ascending rows that have it and their values (a categorical).
@@ -38,15 +37,12 @@ def generate(
     starts = np.sort(rng.integers(FIRST, FIRST + SPAN_US, n))
     ends = starts + rng.integers(0, MAX_DURATION_US + 1, n)
     columns: dict[str, Any] = {
-        "id": np.arange(1, n + 1, dtype=np.int64),
+        "id": np.arange(n, dtype=np.int64),
         "start": starts,
         "end": ends,
         "category": pd.Categorical.from_codes(rng.integers(0, len(CATEGORIES), n), CATEGORIES),
         "status": pd.Categorical.from_codes(rng.integers(0, len(STATUSES), n), STATUSES),
     }
-    if shuffled:
-        order = rng.permutation(n)
-        columns = {name: values[order] for name, values in columns.items()}
     if form:
         columns["form"] = {}
         for name in FORM_FIELDS:
@@ -55,3 +51,9 @@ def generate(
             values = pd.Categorical.from_codes(rng.integers(0, len(choices), len(rows)), choices)
             columns["form"][name] = (rows, values)
     return columns
+
+
+def shuffled(columns: dict[str, Any], seed: int = SEED) -> dict[str, Any]:
+    """The id, start and end columns in a seeded random order."""
+    order = np.random.default_rng(seed).permutation(len(columns["id"]))
+    return {name: columns[name][order] for name in ("id", "start", "end")}

@@ -42,6 +42,8 @@ from periodkit.errors import (
 )
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
+    FIRST_US,
+    LAST_US,
     NAT,
     NEG_INF,
     POS_INF,
@@ -226,7 +228,12 @@ class ActionTable:
         columns: Mapping[str, Any],
         form: Mapping[str, SparseColumn],
     ) -> None:
-        """Prefer the ``from_*`` constructors; this takes validated arrays in input order."""
+        """Prefer the ``from_*`` constructors; this takes validated arrays in input order.
+
+        Arrays are kept without a copy where no sorting is needed; the table
+        marks its own views read-only.
+        """
+        ids, starts, ends = ids.view(), starts.view(), ends.view()
         if len(starts) > 1 and (starts[1:] < starts[:-1]).any():
             order = np.argsort(starts)
             self._order: np.ndarray | None = order.astype(_index_dtype(len(order)))
@@ -587,7 +594,7 @@ def _vector(
     if array is None and all(_is_whole(value) for value in values):
         array = np.asarray(values, dtype=np.int64)
     if array is not None and array.dtype.kind in "iu":
-        return normalise_vector(array)
+        return _vector_form(array.astype(np.int64, copy=False))
     if array is not None and array.dtype.kind == "M":
         return _from_datetime64(array)
     try:
@@ -602,6 +609,17 @@ def _vector(
                 problems.append(_problem(index, field, f"action {_plain_id(ids, index)!r}: {exc}"))
                 out[index] = NAT
         return out
+
+
+def _vector_form(array: np.ndarray) -> np.ndarray:
+    """int64 micros with the first and last instants folded onto the infinities.
+
+    Arrays that hold neither are used as they are: at ten million actions a
+    copy is 80 MB that buys nothing.
+    """
+    if len(array) and (array.min() <= FIRST_US or array.max() >= LAST_US):
+        return normalise_vector(array)
+    return array
 
 
 def _from_datetime64(array: np.ndarray) -> np.ndarray:

@@ -184,10 +184,9 @@ class SparseColumn:
         bits = np.unpackbits(self._words.view(np.uint8), bitorder="little")
         return np.flatnonzero(bits[: self._n])
 
-    @property
-    def nbytes(self) -> int:
-        """Bytes of the bitmap, the counts and the values' array (pointers for objects)."""
-        return self._words.nbytes + self._before.nbytes + _nbytes(self._values)
+    def buffers(self) -> tuple[Any, ...]:
+        """The arrays holding the column: bitmap, counts per 64 rows, values."""
+        return self._words, self._before, self._values
 
 
 def _objects(values: Iterable[Any]) -> np.ndarray:
@@ -196,12 +195,6 @@ def _objects(values: Iterable[Any]) -> np.ndarray:
     out = np.empty(len(items), dtype=object)
     out[:] = items
     return out
-
-
-def _nbytes(values: Any) -> int:
-    if isinstance(values, pd.Categorical):
-        return values.codes.nbytes
-    return values.nbytes
 
 
 class ActionTable:
@@ -468,9 +461,9 @@ class ActionTable:
         ``{"action_id", "missing_fields"}`` for each action lacking some.
         """
         rows = np.asarray(positions, dtype=np.int64)
-        names = parse_form_fields(list(form_fields)) if form_fields is not None else []
-        columns: dict[str, list[Any]] = {"id": self._ids[rows].tolist()}
-        for name in FIELDS[1:-1]:
+        names = parse_form_fields(form_fields) or []
+        columns: dict[str, list[Any]] = {}
+        for name in FIELDS[:-1]:
             values = self.column(name, rows)
             if name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
                 values = format_instants(values)
@@ -530,24 +523,22 @@ class ActionTable:
 
         The Python objects those pointers reach (the strings and JSON values
         of the records) are not counted.
+
+        >>> ActionTable.from_arrays([1, 2], [0, 5]).memory()
+        {'fixed': 48, 'objects': 0}
         """
-        arrays: list[Any] = [self._starts, self._ends, self._ids, *self._columns.values()]
+        arrays = [self._starts, self._ends, self._ids, *self._columns.values()]
         if self._order is not None:
             arrays.append(self._order)
-        fixed = objects = 0
-        for array in arrays:
-            size = _nbytes(array)
-            if isinstance(array, np.ndarray) and array.dtype == object:
-                objects += size
-            else:
-                fixed += size
         for column in self._form.values():
-            size = column.nbytes
-            if isinstance(column.values(), np.ndarray) and column.values().dtype == object:
-                objects += column.values().nbytes
-                size -= column.values().nbytes
-            fixed += size
-        return {"fixed": fixed, "objects": objects}
+            arrays.extend(column.buffers())
+        held = {"fixed": 0, "objects": 0}
+        for array in arrays:
+            kind = (
+                "objects" if isinstance(array, np.ndarray) and array.dtype.kind == "O" else "fixed"
+            )
+            held[kind] += array.codes.nbytes if isinstance(array, pd.Categorical) else array.nbytes
+        return held
 
     # --- internals -----------------------------------------------------------------
 

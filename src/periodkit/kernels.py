@@ -74,15 +74,25 @@ def _earliest_start(atom_starts: np.ndarray, longest: int) -> np.ndarray:
     return np.where(reach <= FIRST_US, NEG_INF, reach)
 
 
-def _concat_ranges(first: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All integers of the ranges ``[first[j], stop[j])`` in order, and each one's range j."""
-    lengths = np.maximum(stop - first, 0)
+def _ranges(
+    first: np.ndarray, stop: np.ndarray, bound: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """All integers of the ranges ``[first[j], stop[j])`` in order, each with ``bound[j]``.
+
+    The integers are a running sum of steps: 1 inside a range, a jump at the
+    head of each range. That is two passes over the output, where
+    repeat-and-add takes five.
+    """
+    lengths = stop - first
+    kept = lengths > 0
+    first, lengths = first[kept], lengths[kept]
     total = int(lengths.sum())
     if total == 0:
         return _NO_ROWS, _NO_ROWS
-    owner = np.repeat(np.arange(len(first)), lengths)
-    offsets = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) + (first - offsets)[owner], owner
+    step = np.ones(total, dtype=np.int64)
+    step[0] = first[0]
+    step[np.cumsum(lengths[:-1])] = first[1:] - (first[:-1] + lengths[:-1]) + 1
+    return np.cumsum(step, out=step), np.repeat(bound[kept], lengths)
 
 
 def overlaps(
@@ -113,8 +123,8 @@ def overlaps(
         a, b = int(first[0]), int(stop[0])
         return a + np.flatnonzero(ends[a:b] >= atom_starts[0])
     first[1:] = np.maximum(first[1:], stop[:-1])
-    rows, owner = _concat_ranges(first, stop)
-    return rows[ends[rows] >= atom_starts[owner]]
+    rows, reach = _ranges(first, stop, atom_starts)
+    return rows[ends[rows] >= reach]
 
 
 def within(
@@ -136,8 +146,8 @@ def within(
     if len(atom_starts) == 1:
         a, b = int(first[0]), int(stop[0])
         return a + np.flatnonzero(ends[a:b] <= atom_ends[0])
-    rows, owner = _concat_ranges(first, stop)
-    return rows[ends[rows] <= atom_ends[owner]]
+    rows, limit = _ranges(first, stop, atom_ends)
+    return rows[ends[rows] <= limit]
 
 
 def to_input_order(positions: np.ndarray, order: np.ndarray | None) -> np.ndarray:

@@ -9,6 +9,8 @@ True
 from periodkit.actions import ActionTable
 from periodkit.errors import (
     CycleError,
+    InvalidFormFieldsError,
+    InvalidPeriodIdError,
     NotFoundError,
     ParseError,
     PeriodError,
@@ -22,6 +24,8 @@ from periodkit.time import format_instant, parse_instant, parse_instants, parse_
 __all__ = [
     "ActionTable",
     "CycleError",
+    "InvalidFormFieldsError",
+    "InvalidPeriodIdError",
     "NotFoundError",
     "ParseError",
     "Period",

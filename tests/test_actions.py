@@ -232,9 +232,10 @@ def test_bad_form_fields_are_refused_naming_the_value(value, quoted):
     assert caught.value.location == "form_fields"
 
 
-forms = st.dictionaries(
-    st.sampled_from(["a", "b", "c"]), st.integers() | st.text(max_size=2) | st.none()
-)
+# JSON values of every kind, lists of one length included (numpy would
+# gladly read those as a second dimension).
+json_values = st.integers() | st.text(max_size=2) | st.none() | st.lists(st.integers(), max_size=2)
+forms = st.dictionaries(st.sampled_from(["a", "b", "c"]), json_values)
 
 
 @given(

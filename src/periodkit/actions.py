@@ -39,6 +39,7 @@ from periodkit.errors import (
     Problem,
     QueryError,
     ValidationError,
+    problem_at,
 )
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
@@ -280,7 +281,7 @@ class ActionTable:
         for name, size in sizes.items():
             if size != len(id_array):
                 problems.append(
-                    _problem(None, name, f"has {size} values for {len(id_array)} actions")
+                    problem_at(None, name, f"has {size} values for {len(id_array)} actions")
                 )
         if problems:
             raise ValidationError(problems[:_MAX_PROBLEMS])
@@ -311,20 +312,15 @@ class ActionTable:
                 continue
             for key in record:
                 if key not in FIELDS:
-                    problems.append(_problem(index, key, f"{key!r} is not a field of an action"))
+                    problems.append(problem_at(index, key, f"{key!r} is not a field of an action"))
             if record.get("id") is None:
-                problems.append(_problem(index, "id", "an action needs an id"))
+                problems.append(problem_at(index, "id", "an action needs an id"))
             form = record.get("form")
             if form is not None and not isinstance(form, Mapping):
-                problems.append(_problem(index, "form", f"form {form!r} is not an object"))
+                problems.append(problem_at(index, "form", f"form {form!r} is not an object"))
         if problems:
             raise ValidationError(problems[:_MAX_PROBLEMS])
         field = {name: [record.get(name) for record in rows] for name in FIELDS}
-        if any(value is None for value in field["start_date"]):
-            index = field["start_date"].index(None)
-            raise ValidationError(
-                [_problem(index, "start_date", f"action {field['id'][index]!r} has no start_date")]
-            )
         present = {
             name: field[name] for name in _COLUMN_FIELDS if any(v is not None for v in field[name])
         }
@@ -562,10 +558,6 @@ class ActionTable:
 # --- building columns ------------------------------------------------------------
 
 
-def _problem(index: int | None, field: str, detail: str) -> Problem:
-    return {"pointer": f"/{field}" if index is None else f"/{index}/{field}", "detail": detail}
-
-
 def _index_dtype(n: int) -> type[np.signedinteger[Any]]:
     """The narrowest integer type that holds every position of ``n`` rows."""
     return np.int32 if n < 2**31 else np.int64
@@ -602,7 +594,9 @@ def _vector(
             try:
                 out[index] = NAT if value is None or value is pd.NaT else to_micros(value)
             except ParseError as exc:
-                problems.append(_problem(index, field, f"action {_plain_id(ids, index)!r}: {exc}"))
+                problems.append(
+                    problem_at(index, field, f"action {_plain_id(ids, index)!r}: {exc}")
+                )
                 out[index] = NAT
         return out
 
@@ -642,18 +636,18 @@ def _column(name: str, values: Any, ids: np.ndarray, problems: list[Problem]) ->
         out = _objects(values)
         out[pd.isna(out)] = None
         return out
-    problems.append(_problem(None, name, f"{name!r} is not a column of an action"))
+    problems.append(problem_at(None, name, f"{name!r} is not a column of an action"))
     return _objects(values)
 
 
 def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, problems: list[Problem]) -> None:
     for index in np.flatnonzero(lo == NAT)[:_MAX_PROBLEMS].tolist():
         problems.append(
-            _problem(index, "start_date", f"action {_plain_id(ids, index)!r} has no start_date")
+            problem_at(index, "start_date", f"action {_plain_id(ids, index)!r} has no start_date")
         )
     for index in np.flatnonzero((hi < lo) & (hi != NAT))[:_MAX_PROBLEMS].tolist():
         problems.append(
-            _problem(
+            problem_at(
                 index,
                 "end_date",
                 f"action {_plain_id(ids, index)!r}: end_date "

@@ -27,6 +27,17 @@ class Problem(TypedDict):
     detail: str
 
 
+def problem_at(index: int | None, field: str, detail: str) -> Problem:
+    """The problem of one field of the record at ``index`` in a list of records.
+
+    >>> problem_at(2, "end_date", "bad")
+    {'pointer': '/2/end_date', 'detail': 'bad'}
+    >>> problem_at(None, "form", "bad")["pointer"]
+    '/form'
+    """
+    return {"pointer": f"/{field}" if index is None else f"/{index}/{field}", "detail": detail}
+
+
 class PeriodkitError(Exception):
     """Base of every error periodkit raises."""
 

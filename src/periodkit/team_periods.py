@@ -38,6 +38,7 @@ from periodkit.errors import (
     Problem,
     QueryError,
     ValidationError,
+    problem_at,
 )
 from periodkit.periods import Period
 from periodkit.time import NEG_INF, POS_INF, format_instant, parse_bound, span_micros
@@ -86,7 +87,9 @@ class TeamPeriods:
             identifier = record.get("id") if isinstance(record, Mapping) else None
             if identifier is not None:
                 if str(identifier) in seen:
-                    problems.append(_problem(index, "id", f"period id {identifier!r} is repeated"))
+                    problems.append(
+                        problem_at(index, "id", f"period id {identifier!r} is repeated")
+                    )
                 seen.add(str(identifier))
             if found is not None:
                 periods.append(found)
@@ -175,10 +178,6 @@ class TeamPeriods:
         return {"actions": records, "notes": notes}
 
 
-def _problem(index: int, field: str, detail: str) -> Problem:
-    return {"pointer": f"/{index}/{field}", "detail": detail}
-
-
 def _period(index: int, record: object, problems: list[Problem]) -> Period | None:
     """One record as a Period, or None after adding its problems."""
     if not isinstance(record, Mapping):
@@ -187,10 +186,10 @@ def _period(index: int, record: object, problems: list[Problem]) -> Period | Non
     before = len(problems)
     for key in record:
         if key not in FIELDS:
-            problems.append(_problem(index, key, f"{key!r} is not a field of a team period"))
+            problems.append(problem_at(index, key, f"{key!r} is not a field of a team period"))
     identifier = record.get("id")
     if not isinstance(identifier, int | str) or isinstance(identifier, bool) or identifier == "":
-        problems.append(_problem(index, "id", f"id {identifier!r} is not a number or a string"))
+        problems.append(problem_at(index, "id", f"id {identifier!r} is not a number or a string"))
     stamps = {}
     for field in ("created_at", "updated_at"):
         stamps[field] = _instant(record.get(field), index, field, problems)
@@ -200,10 +199,10 @@ def _period(index: int, record: object, problems: list[Problem]) -> Period | Non
         try:
             bounds[field] = parse_bound(record.get(field), side)
         except ParseError as exc:
-            problems.append(_problem(index, field, f"period {identifier!r}: {exc}"))
+            problems.append(problem_at(index, field, f"period {identifier!r}: {exc}"))
     if len(bounds) == 2 and bounds["start_date"] > bounds["end_date"]:
         problems.append(
-            _problem(
+            problem_at(
                 index,
                 "end_date",
                 f"period {identifier!r}: start {record.get('start_date')!r} "
@@ -228,19 +227,19 @@ def _instant(value: object, index: int, field: str, problems: list[Problem]) -> 
     try:
         return format_instant(value)
     except ParseError as exc:
-        problems.append(_problem(index, field, str(exc)))
+        problems.append(problem_at(index, field, str(exc)))
         return None
 
 
 def _markers(value: object, index: int, problems: list[Problem]) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        problems.append(_problem(index, "markers", f"markers {value!r} is not a list"))
+        problems.append(problem_at(index, "markers", f"markers {value!r} is not a list"))
         return []
     markers = []
     for number, marker in enumerate(value):
         if not isinstance(marker, Mapping) or set(marker) - {"name", "timestamp"}:
             problems.append(
-                _problem(
+                problem_at(
                     index,
                     f"markers/{number}",
                     f"marker {marker!r} is not an object of name and timestamp",

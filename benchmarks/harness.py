@@ -65,14 +65,22 @@ class Row:
     runs: list[float] = field(default_factory=list)
 
 
+# A timed sample shorter than this is mostly timer and scheduler noise on a
+# shared machine, so fast implementations run several calls per sample.
+_MIN_SAMPLE_S = 0.02
+
+
 def _timed(run: Callable[[], Any], repeats: int) -> tuple[list[float], Any]:
+    start = time.perf_counter()
     result = run()  # warm-up, and the result for the check
+    calls = max(1, min(1000, int(_MIN_SAMPLE_S / max(time.perf_counter() - start, 1e-9))))
     times = []
     for _ in range(repeats):
         gc.collect()
         start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
+        for _ in range(calls):
+            run()
+        times.append((time.perf_counter() - start) / calls)
     return times, result
 
 

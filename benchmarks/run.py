@@ -36,6 +36,10 @@ def machine() -> dict[str, str]:
     }
 
 
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats (CI)")
@@ -54,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.only in case.name:
                 print(f"running {case.name} (N={case.n:,})", file=sys.stderr, flush=True)
                 rows.extend(run_case(case, repeats))
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                print(f"  peak RSS so far: {_peak_rss_mb():,.0f} MB", file=sys.stderr, flush=True)
+    peak_rss_mb = _peak_rss_mb()
     print(format_table(rows))
     print(f"\npeak RSS of the whole run: {peak_rss_mb:,.0f} MB")
     if args.json:

@@ -3,6 +3,9 @@
 import periodkit
 
 PUBLIC = {
+    "ActionTable",
+    "InvalidFormFieldsError",
+    "InvalidPeriodIdError",
     "CycleError",
     "NotFoundError",
     "ParseError",

@@ -6,8 +6,11 @@
 True
 """
 
+from periodkit.actions import ActionTable
 from periodkit.errors import (
     CycleError,
+    InvalidFormFieldsError,
+    InvalidPeriodIdError,
     NotFoundError,
     ParseError,
     PeriodError,
@@ -20,7 +23,10 @@ from periodkit.query import Query, parse_activities
 from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
 
 __all__ = [
+    "ActionTable",
     "CycleError",
+    "InvalidFormFieldsError",
+    "InvalidPeriodIdError",
     "NotFoundError",
     "ParseError",
     "Period",

@@ -13,7 +13,9 @@
         ├── BadValueError           a value that does not parse for the field's type (``value``)
         ├── SortError               a sort key or direction that is not allowed (``names``)
         ├── PagingError             an offset, limit, page or page size out of its rules (``value``)
-        └── BodyShapeError          a request body or parameter of the wrong JSON shape
+        ├── BodyShapeError          a request body or parameter of the wrong JSON shape
+        ├── InvalidPeriodIdError    a period id that is not of the form ids take (seed 000)
+        └── InvalidFormFieldsError  a form_fields value that is not an array of names (seed 000)
 
 Every message quotes the offending value and says what was expected, so that
 the service facade can pass it to a caller unchanged.
@@ -30,6 +32,17 @@ class Problem(TypedDict):
 
     pointer: str
     detail: str
+
+
+def problem_at(index: int | None, field: str, detail: str) -> Problem:
+    """The problem of one field of the record at ``index`` in a list of records.
+
+    >>> problem_at(2, "end_date", "bad")
+    {'pointer': '/2/end_date', 'detail': 'bad'}
+    >>> problem_at(None, "form", "bad")["pointer"]
+    '/form'
+    """
+    return {"pointer": f"/{field}" if index is None else f"/{index}/{field}", "detail": detail}
 
 
 class PeriodkitError(Exception):
@@ -137,3 +150,23 @@ class PagingError(BadValueError):
 
 class BodyShapeError(QueryError):
     """A request body, or one part of it, of the wrong JSON shape."""
+
+
+class InvalidPeriodIdError(QueryError):
+    """A period id that cannot name a period at all, as opposed to one that names none.
+
+    >>> raise InvalidPeriodIdError("period_id 'a b' is not an id")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.InvalidPeriodIdError: period_id 'a b' is not an id
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "period_id")
+
+
+class InvalidFormFieldsError(QueryError):
+    """A ``form_fields`` value that is not a JSON array of non-empty strings."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "form_fields")

@@ -19,6 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from periodkit.actions import ActionTable
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
     FIRST_US,
@@ -329,5 +330,53 @@ def activity_bodies(
             "limit": st.just(0) | count | count.map(str),
         }
         return {key: draw(part) for key, part in parts.items() if draw(st.booleans())}
+
+    return build()
+
+
+def action_tables(
+    *,
+    max_size: int = 20,
+    min_year: int = 1,
+    max_year: int = 9999,
+    infinities: bool = True,
+    form_fields: tuple[str, ...] = ("department", "budget", "owner"),
+) -> st.SearchStrategy[ActionTable]:
+    """Action tables of up to ``max_size`` actions, in no particular order.
+
+    Actions reuse each other's periods (duplicate starts), include instants
+    (end == start) and, unless ``infinities=False``, infinite bounds. Each
+    action has a random subset of ``form_fields`` as custom fields. Shrinks
+    towards fewer, shorter actions without custom fields.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(deadline=None)
+    ... @given(action_tables(max_size=5))
+    ... def test_everything_overlaps_everything(table):
+    ...     assert len(table.during(Period())) == len(table)
+    >>> test_everything_overlaps_everything()
+    """
+    if not isinstance(max_size, int) or max_size < 0:
+        raise ValueError(f"max_size={max_size!r} must be a whole number >= 0")
+    if not isinstance(form_fields, tuple) or not all(
+        isinstance(name, str) and name for name in form_fields
+    ):
+        raise ValueError(f"form_fields={form_fields!r} must be a tuple of non-empty strings")
+    span = periods(min_year=min_year, max_year=max_year, infinities=infinities)
+    values = st.integers(0, 9) | st.text(max_size=3)
+    forms = (
+        st.dictionaries(st.sampled_from(form_fields), values, max_size=len(form_fields))
+        if form_fields
+        else st.just({})
+    )
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ActionTable:
+        pool = draw(st.lists(span, min_size=1, max_size=4))
+        rows = draw(st.lists(st.sampled_from(pool) | span, max_size=max_size))
+        return ActionTable.from_records(
+            {"id": f"a{index}", "start_date": p.lo, "end_date": p.hi, "form": draw(forms)}
+            for index, p in enumerate(rows)
+        )
 
     return build()

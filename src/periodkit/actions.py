@@ -1,0 +1,694 @@
+"""Actions as a columnar table, and the ``form_fields`` projection of their custom fields.
+
+An ``ActionTable`` keeps one array per field of SPEC section 4. Start and end
+are int64 microseconds held sorted by start (with the permutation back to
+the input order, or nothing when the input was already sorted), so that the
+kernels of ``periodkit.kernels`` answer ``during`` with binary searches.
+``team_id``, ``category`` and ``status`` are categoricals; ``created_at`` and
+``updated_at`` int64 microseconds (NaT when missing); ``description`` and
+``user`` object arrays. Each custom form field is a sparse column: a bitmap
+of the actions that have it, a running count per 64 actions, and the values
+of those actions only.
+
+>>> table = ActionTable.from_records([
+...     {"id": "a1", "start_date": "2024-08-12T09:00:00Z", "end_date": "2024-08-12T10:00:00Z",
+...      "category": "call", "form": {"department": "sales"}},
+...     {"id": "a2", "start_date": "2024-08-01T00:00:00Z"},
+... ])
+>>> table.during(Period("2024-08-12", "2024-08-12T23:59:59")).tolist()
+[0]
+>>> records, notes = table.records([1, 0], form_fields=["department"])
+>>> [r["id"] for r in records], records[1]["form"], notes
+(['a2', 'a1'], {'department': 'sales'}, [{'action_id': 'a2', 'missing_fields': ['department']}])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+
+from periodkit import kernels
+from periodkit.errors import (
+    InvalidFormFieldsError,
+    ParseError,
+    Problem,
+    QueryError,
+    ValidationError,
+    problem_at,
+)
+from periodkit.periods import Period, PeriodSet
+from periodkit.time import (
+    FIRST_US,
+    LAST_US,
+    NAT,
+    NEG_INF,
+    POS_INF,
+    format_instant,
+    format_instants,
+    normalise_vector,
+    parse_instants,
+    to_micros,
+)
+
+How = Literal["overlaps", "within"]
+
+#: Fields stored as categoricals, as timestamps and as Python objects.
+CATEGORICAL_FIELDS = ("team_id", "category", "status")
+TIMESTAMP_FIELDS = ("created_at", "updated_at")
+OBJECT_FIELDS = ("description", "user")
+#: Every field of an action, in the order records and frames list them.
+FIELDS = (
+    "id",
+    "team_id",
+    "category",
+    "description",
+    "status",
+    "user",
+    "start_date",
+    "end_date",
+    *TIMESTAMP_FIELDS,
+    "form",
+)
+_COLUMN_FIELDS = (*CATEGORICAL_FIELDS, *OBJECT_FIELDS, *TIMESTAMP_FIELDS)
+# Reporting every bad row of ten million is no help; the first few say enough.
+_MAX_PROBLEMS = 20
+_WORD = 64
+
+
+def parse_form_fields(value: object) -> list[str] | None:
+    """The field names a ``form_fields`` value asks for, in order, each once.
+
+    Takes the URL-encoded JSON text of the query string, the decoded JSON
+    text, or an already-decoded list; ``None`` means the parameter is absent.
+    A repeated name is asked for once, at its first place.
+
+    >>> parse_form_fields("%5B%22department%22%2C%22budget%22%2C%22department%22%5D")
+    ['department', 'budget']
+    >>> parse_form_fields('["department", ""]')
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.InvalidFormFieldsError: form_fields item 1 is '', expected a non-empty string
+    """
+    if value is None:
+        return None
+    items = value
+    if isinstance(value, str | bytes):
+        items = _decode_json(value.decode() if isinstance(value, bytes) else value)
+    if not isinstance(items, list | tuple):
+        raise InvalidFormFieldsError(
+            f'form_fields {value!r} is not a JSON array of strings such as ["department", "budget"]'
+        )
+    names: dict[str, None] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, str) or not item:
+            raise InvalidFormFieldsError(
+                f"form_fields item {index} is {item!r}, expected a non-empty string"
+            )
+        names.setdefault(item)
+    return list(names)
+
+
+def _decode_json(text: str) -> Any:
+    # Already-decoded text is tried first, so that a field name holding a
+    # "%" is not decoded twice.
+    for candidate in (text, unquote(text)):
+        try:
+            return json.loads(candidate)
+        except ValueError:
+            continue
+    raise InvalidFormFieldsError(
+        f"form_fields {text!r} is not a JSON array of strings such as "
+        '["department", "budget"] (URL-encoded)'
+    )
+
+
+class SparseColumn:
+    """One custom field over a table's input rows: which rows have it, and their values.
+
+    Presence is a bitmap (one bit per row) with a running count per 64 rows,
+    so looking up k rows costs O(k) whatever the fill.
+
+    >>> column = SparseColumn.from_positions(5, [1, 3], ["x", "y"])
+    >>> present, values = column.lookup(np.array([3, 2, 1]))
+    >>> present.tolist(), values.tolist()
+    ([True, False, True], ['y', 'x'])
+    """
+
+    __slots__ = ("_before", "_n", "_values", "_words")
+
+    def __init__(self, n: int, words: np.ndarray, before: np.ndarray, values: Any) -> None:
+        self._n, self._words, self._before, self._values = n, words, before, values
+
+    def __len__(self) -> int:
+        return self._n
+
+    @classmethod
+    def from_positions(
+        cls, n: int, positions: Sequence[int] | np.ndarray, values: Sequence[Any] | np.ndarray
+    ) -> SparseColumn:
+        """A column over ``n`` rows from the rows that have a value, and those values."""
+        rows = np.asarray(positions, dtype=np.int64)
+        if len(rows) != len(values):
+            raise ParseError(f"{len(rows)} positions for {len(values)} values")
+        if len(rows) and (rows.min() < 0 or rows.max() >= n or (np.diff(rows) <= 0).any()):
+            raise ParseError(f"positions must ascend strictly within 0..{n - 1}")
+        mask = np.zeros(-(-n // _WORD) * _WORD, dtype=bool)
+        mask[rows] = True
+        # Packing little-endian bits and reading them as little-endian words
+        # puts row 64w + b at bit b of word w on every platform.
+        words = np.packbits(mask, bitorder="little").view("<u8")
+        counts = np.bitwise_count(words).astype(np.int64)
+        before = np.cumsum(counts) - counts
+        kept = values if isinstance(values, pd.Categorical | np.ndarray) else _objects(values)
+        return cls(n, words, before, kept)
+
+    def lookup(self, rows: np.ndarray) -> tuple[np.ndarray, Any]:
+        """For each row, whether it has a value; and the values of those that do, in order."""
+        word, bit = np.divmod(np.asarray(rows, dtype=np.int64), _WORD)
+        bit = bit.astype(np.uint64)
+        present = ((self._words[word] >> bit) & np.uint64(1)).astype(bool)
+        below = self._words[word] & ((np.uint64(1) << bit) - np.uint64(1))
+        rank = self._before[word] + np.bitwise_count(below)
+        return present, self._values[rank[present]]
+
+    def values(self) -> Any:
+        """The values of the rows that have one, in row order."""
+        return self._values
+
+    def positions(self) -> np.ndarray:
+        """The rows that have a value, ascending."""
+        bits = np.unpackbits(self._words.view(np.uint8), bitorder="little")
+        return np.flatnonzero(bits[: self._n])
+
+    def buffers(self) -> tuple[Any, ...]:
+        """The arrays holding the column: bitmap, counts per 64 rows, values."""
+        return self._words, self._before, self._values
+
+
+def _objects(values: Iterable[Any]) -> np.ndarray:
+    """An object array that keeps each value as it is, lists and dicts included."""
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+class ActionTable:
+    """Actions held column by column, start and end sorted by start for the kernels.
+
+    Build one with ``from_records``, ``from_frame`` or ``from_arrays``. Row
+    positions (what ``during`` returns and ``records`` takes) are those of the
+    input.
+
+    >>> table = ActionTable.from_arrays(["b", "a"], [20, 10], [30, 10])
+    >>> table.during(PeriodSet([Period.from_micros(10, 20)])).tolist(), table.ids.tolist()
+    ([0, 1], ['b', 'a'])
+    >>> table.during(Period.from_micros(10, 20), how="within").tolist()
+    [1]
+    """
+
+    __slots__ = ("_columns", "_ends", "_form", "_ids", "_inverse", "_longest", "_order", "_starts")
+
+    def __init__(
+        self,
+        ids: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        columns: Mapping[str, Any],
+        form: Mapping[str, SparseColumn],
+    ) -> None:
+        """Prefer the ``from_*`` constructors; this takes validated arrays in input order.
+
+        Arrays are kept without a copy where no sorting is needed; the table
+        marks its own views read-only.
+        """
+        ids, starts, ends = ids.view(), starts.view(), ends.view()
+        if len(starts) > 1 and (starts[1:] < starts[:-1]).any():
+            # Narrow the permutation before gathering with it: int64 positions
+            # of ten million rows are 80 MB that need not live any longer.
+            order = np.argsort(starts).astype(_index_dtype(len(starts)))
+            self._order: np.ndarray | None = order
+            self._starts, self._ends = starts[order], ends[order]
+        else:
+            self._order, self._starts, self._ends = None, starts, ends
+        for array in (self._starts, self._ends, ids):
+            array.flags.writeable = False
+        self._longest = kernels.max_duration(self._starts, self._ends)
+        self._ids, self._columns, self._form = ids, dict(columns), dict(form)
+        self._inverse: np.ndarray | None = None
+
+    # --- construction ----------------------------------------------------------
+
+    @classmethod
+    def from_arrays(
+        cls,
+        ids: Sequence[Any] | np.ndarray,
+        starts: Sequence[Any] | np.ndarray,
+        ends: Sequence[Any] | np.ndarray | None = None,
+        *,
+        columns: Mapping[str, Sequence[Any] | np.ndarray] | None = None,
+        form: Mapping[str, SparseColumn] | None = None,
+    ) -> ActionTable:
+        """A table from one array per field, in input order.
+
+        ``starts`` and ``ends`` are int64 microseconds (the vector form) or
+        datetime64 arrays or ISO strings; a missing end (NaT) is its start.
+        ``columns`` holds any of ``team_id``, ``category``, ``status``,
+        ``description``, ``user``, ``created_at``, ``updated_at``; ``form``
+        maps custom field names to ``SparseColumn``s over the same rows.
+
+        >>> ActionTable.from_arrays([1, 2], [0, 5], [9, 1])
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.ValidationError: /1/end_date: action 2: end_date \
+'1970-01-01T00:00:00.000001Z' is before start_date '1970-01-01T00:00:00.000005Z'
+        """
+        id_array = np.asarray(ids) if not isinstance(ids, list) else _id_array(ids)
+        problems: list[Problem] = []
+        lo = _vector(starts, "start_date", id_array, problems)
+        hi = _vector(starts if ends is None else ends, "end_date", id_array, problems)
+        stored = {}
+        for name, values in (columns or {}).items():
+            stored[name] = _column(name, values, id_array, problems)
+        sizes = {name: len(values) for name, values in stored.items()}
+        sizes.update({"start_date": len(lo), "end_date": len(hi)})
+        sizes.update({f"form/{name}": len(column) for name, column in (form or {}).items()})
+        for name, size in sizes.items():
+            if size != len(id_array):
+                problems.append(
+                    problem_at(None, name, f"has {size} values for {len(id_array)} actions")
+                )
+        if problems:
+            raise ValidationError(problems[:_MAX_PROBLEMS])
+        _check_bounds(id_array, lo, hi, problems)
+        if problems:
+            raise ValidationError(problems[:_MAX_PROBLEMS])
+        missing_end = hi == NAT
+        if missing_end.any():
+            hi = np.where(missing_end, lo, hi)
+        return cls(id_array, lo, hi, stored, form or {})
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> ActionTable:
+        """A table from the dataset's action records (SPEC section 6), dates as ISO text.
+
+        Every problem found is reported at once, located as ``/<index>/<field>``.
+
+        >>> ActionTable.from_records([{"id": "a1"}])
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.ValidationError: /0/start_date: action 'a1' has no start_date
+        """
+        rows = list(records)
+        problems: list[Problem] = []
+        for index, record in enumerate(rows):
+            if not isinstance(record, Mapping):
+                problems.append({"pointer": f"/{index}", "detail": f"{record!r} is not an object"})
+                continue
+            for key in record:
+                if key not in FIELDS:
+                    problems.append(problem_at(index, key, f"{key!r} is not a field of an action"))
+            if record.get("id") is None:
+                problems.append(problem_at(index, "id", "an action needs an id"))
+            form = record.get("form")
+            if form is not None and not isinstance(form, Mapping):
+                problems.append(problem_at(index, "form", f"form {form!r} is not an object"))
+        if problems:
+            raise ValidationError(problems[:_MAX_PROBLEMS])
+        field = {name: [record.get(name) for record in rows] for name in FIELDS}
+        present = {
+            name: field[name] for name in _COLUMN_FIELDS if any(v is not None for v in field[name])
+        }
+        return cls.from_arrays(
+            _id_array(field["id"]),
+            field["start_date"],
+            field["end_date"],
+            columns=present,
+            form=_form_columns(len(rows), field["form"]),
+        )
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> ActionTable:
+        """A table from a DataFrame with one column per action field (SPEC section 4).
+
+        Datetime columns may be naive (read as UTC) or aware; ``form`` holds
+        one mapping (or a missing value) per action.
+
+        >>> frame = pd.DataFrame({"id": ["a"], "start_date": pd.to_datetime(["2024-01-01"])})
+        >>> ActionTable.from_frame(frame).to_frame()["end_date"].tolist()
+        [Timestamp('2024-01-01 00:00:00+0000', tz='UTC')]
+        """
+        unknown = [name for name in frame.columns if name not in FIELDS]
+        if unknown or "id" not in frame.columns or "start_date" not in frame.columns:
+            raise ValidationError(
+                [
+                    {"pointer": f"/{name}", "detail": f"{name!r} is not a field of an action"}
+                    for name in unknown
+                ]
+                or [
+                    {"pointer": "/", "detail": "a frame of actions needs id and start_date columns"}
+                ]
+            )
+        forms = frame["form"].tolist() if "form" in frame.columns else [None] * len(frame)
+        return cls.from_arrays(
+            frame["id"].tolist(),
+            _frame_values(frame["start_date"]),
+            _frame_values(frame["end_date"]) if "end_date" in frame.columns else None,
+            columns={
+                name: _frame_values(frame[name]) for name in _COLUMN_FIELDS if name in frame.columns
+            },
+            form=_form_columns(len(frame), [f if isinstance(f, Mapping) else None for f in forms]),
+        )
+
+    # --- queries -----------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def ids(self) -> np.ndarray:
+        """The ids in input order (read-only)."""
+        return self._ids
+
+    @property
+    def form_fields(self) -> tuple[str, ...]:
+        """The custom form fields some action has, in the order first seen."""
+        return tuple(self._form)
+
+    def during(
+        self,
+        period_or_set: Period | PeriodSet,
+        how: How = "overlaps",
+        *,
+        order: Literal["input", "start"] = "input",
+    ) -> np.ndarray:
+        """Input positions of the actions that overlap (or lie within) a period or a set.
+
+        Ascending by default; ``order="start"`` sorts them by start instead,
+        ties in input order.
+        """
+        if isinstance(period_or_set, Period):
+            atoms = np.array([period_or_set.lo]), np.array([period_or_set.hi])
+        elif isinstance(period_or_set, PeriodSet):
+            atoms = period_or_set.bounds()
+        else:
+            raise QueryError(f"{period_or_set!r} is not a Period or a PeriodSet")
+        if how == "overlaps":
+            found = kernels.overlaps(self._starts, self._ends, *atoms, self._longest)
+        elif how == "within":
+            found = kernels.within(self._starts, self._ends, *atoms)
+        else:
+            raise QueryError(f"how={how!r} is unknown (expected 'overlaps' or 'within')")
+        if order == "input":
+            return kernels.to_input_order(found, self._order)
+        if order != "start":
+            raise QueryError(f"order={order!r} is unknown (expected 'input' or 'start')")
+        if self._order is None:
+            return found
+        rows = self._order[found].astype(np.int64)
+        return rows[np.lexsort((rows, self._starts[found]))]
+
+    def bounds(
+        self, positions: Sequence[int] | np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end (int64 microseconds) of the actions at input positions (all by default)."""
+        rows = self._sorted_rows(positions)
+        return self._starts[rows], self._ends[rows]
+
+    def column(self, name: str, positions: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
+        """One field's values at input positions (all by default).
+
+        ``start_date``, ``end_date`` and the timestamps are int64 microseconds
+        (NaT when missing); other fields an object array, ``None`` when missing.
+
+        >>> ActionTable.from_arrays(["a", "b"], [0, 0], columns={"status": ["done", None]}).column(
+        ...     "status").tolist()
+        ['done', None]
+        """
+        rows = np.arange(len(self)) if positions is None else np.asarray(positions, dtype=np.int64)
+        if name == "id":
+            return self._ids[rows]
+        if name in ("start_date", "end_date"):
+            return self.bounds(rows)[name == "end_date"]
+        if name not in _COLUMN_FIELDS:
+            raise QueryError(f"{name!r} is not a column of an action (expected one of {FIELDS})")
+        values = self._columns.get(name)
+        if values is None:
+            if name in TIMESTAMP_FIELDS:
+                return np.full(len(rows), NAT, dtype=np.int64)
+            return np.full(len(rows), None, dtype=object)
+        if isinstance(values, pd.Categorical):
+            return _categorical_objects(values, rows)
+        return values[rows]
+
+    def records(
+        self, positions: Sequence[int] | np.ndarray, form_fields: Sequence[str] | None = None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The actions at input positions, in that order, as JSON-ready dicts, and notes.
+
+        Each record holds every field of SPEC section 4 (dates in the ISO
+        dialect, ``.mmmZ``; ``None`` where the action has no value) and under
+        ``form`` the requested custom fields it has. ``notes`` lists
+        ``{"action_id", "missing_fields"}`` for each action lacking some.
+        """
+        rows = np.asarray(positions, dtype=np.int64)
+        names = parse_form_fields(form_fields) or []
+        columns: dict[str, list[Any]] = {}
+        for name in FIELDS[:-1]:
+            values = self.column(name, rows)
+            if name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
+                values = format_instants(values)
+            columns[name] = values.tolist()
+        forms: list[dict[str, Any]] = [{} for _ in rows]
+        missing: list[list[str]] = [[] for _ in rows]
+        for name in names:
+            column = self._form.get(name)
+            present = np.zeros(len(rows), dtype=bool)
+            values: list[Any] = []
+            if column is not None:
+                present, found = column.lookup(rows)
+                values = _plain(found)
+            found_at = iter(values)
+            for index, has in enumerate(present.tolist()):
+                if has:
+                    forms[index][name] = next(found_at)
+                else:
+                    missing[index].append(name)
+        records = [
+            {**{name: columns[name][index] for name in FIELDS[:-1]}, "form": forms[index]}
+            for index in range(len(rows))
+        ]
+        notes = [
+            {"action_id": records[index]["id"], "missing_fields": lacking}
+            for index, lacking in enumerate(missing)
+            if lacking
+        ]
+        return records, notes
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table back as pandas, in input order: one column per stored field.
+
+        Dates are ``datetime64[us, UTC]`` (the infinities stay that type's
+        extreme values, so ``from_frame`` reads them back); ``form`` holds one
+        dict per action when any action has a custom field.
+        """
+        starts, ends = self.bounds()
+        data: dict[str, Any] = {"id": self._ids, "start_date": starts, "end_date": ends}
+        data.update(self._columns)
+        for name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
+            if name in data:
+                stamps = pd.Series(np.asarray(data[name]).view("datetime64[us]"))
+                data[name] = stamps.dt.tz_localize("UTC")
+        if self._form:
+            forms: list[dict[str, Any]] = [{} for _ in range(len(self))]
+            for name, column in self._form.items():
+                for row, value in zip(
+                    column.positions().tolist(), _plain(column.values()), strict=True
+                ):
+                    forms[row][name] = value
+            data["form"] = forms
+        return pd.DataFrame({name: data[name] for name in FIELDS if name in data})
+
+    def memory(self) -> dict[str, int]:
+        """Bytes held: ``fixed`` in fixed-width arrays, ``objects`` in object arrays' pointers.
+
+        The Python objects those pointers reach (the strings and JSON values
+        of the records) are not counted.
+
+        >>> ActionTable.from_arrays([1, 2], [0, 5]).memory()
+        {'fixed': 48, 'objects': 0}
+        """
+        arrays = [self._starts, self._ends, self._ids, *self._columns.values()]
+        if self._order is not None:
+            arrays.append(self._order)
+        for column in self._form.values():
+            arrays.extend(column.buffers())
+        held = {"fixed": 0, "objects": 0}
+        for array in arrays:
+            kind = (
+                "objects" if isinstance(array, np.ndarray) and array.dtype.kind == "O" else "fixed"
+            )
+            held[kind] += array.codes.nbytes if isinstance(array, pd.Categorical) else array.nbytes
+        return held
+
+    # --- internals -----------------------------------------------------------------
+
+    def _sorted_rows(self, positions: Sequence[int] | np.ndarray | None) -> np.ndarray | slice:
+        """Where input positions sit in the start-sorted arrays."""
+        if positions is None:
+            rows: np.ndarray | slice = slice(None)
+            if self._order is None:
+                return rows
+            positions = np.arange(len(self))
+        rows = np.asarray(positions, dtype=np.int64)
+        if self._order is None:
+            return rows
+        if self._inverse is None:
+            inverse = np.empty(len(self._order), dtype=self._order.dtype)
+            inverse[self._order] = np.arange(len(self._order), dtype=self._order.dtype)
+            self._inverse = inverse
+        return self._inverse[rows]
+
+
+# --- building columns ------------------------------------------------------------
+
+
+def _index_dtype(n: int) -> type[np.signedinteger[Any]]:
+    """The narrowest integer type that holds every position of ``n`` rows."""
+    return np.int32 if n < 2**31 else np.int64
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _id_array(ids: Sequence[Any]) -> np.ndarray:
+    """Whole-number ids as int64 (8 bytes each); any other ids as an object array."""
+    if ids and all(_is_whole(i) for i in ids):
+        return np.asarray(ids, dtype=np.int64)
+    return _objects(ids)
+
+
+def _vector(
+    values: Sequence[Any] | np.ndarray, field: str, ids: np.ndarray, problems: list[Problem]
+) -> np.ndarray:
+    """Instants in the vector form; missing ones NaT; bad ones reported per action."""
+    array = values if isinstance(values, np.ndarray) else None
+    if array is None and all(_is_whole(value) for value in values):
+        array = np.asarray(values, dtype=np.int64)
+    if array is not None and array.dtype.kind in "iu":
+        return _vector_form(array.astype(np.int64, copy=False))
+    if array is not None and array.dtype.kind == "M":
+        return _from_datetime64(array)
+    try:
+        return parse_instants(values).view(np.int64)
+    except ParseError:
+        # Not all text, or some bad text: one value at a time, to name each culprit.
+        out = np.empty(len(values), dtype=np.int64)
+        for index, value in enumerate(values):
+            try:
+                out[index] = NAT if value is None or value is pd.NaT else to_micros(value)
+            except ParseError as exc:
+                problems.append(
+                    problem_at(index, field, f"action {_plain_id(ids, index)!r}: {exc}")
+                )
+                out[index] = NAT
+        return out
+
+
+def _vector_form(array: np.ndarray) -> np.ndarray:
+    """int64 micros with the first and last instants folded onto the infinities.
+
+    Arrays that hold neither are used as they are: at ten million actions a
+    copy is 80 MB that buys nothing.
+    """
+    if len(array) and (array.min() <= FIRST_US or array.max() >= LAST_US):
+        return normalise_vector(array)
+    return array
+
+
+def _from_datetime64(array: np.ndarray) -> np.ndarray:
+    """datetime64 values in the vector form, letting the infinities of ``to_frame`` through."""
+    if np.datetime_data(array.dtype)[0] != "us":
+        return parse_instants(array).view(np.int64)
+    ints = array.view(np.int64)
+    infinite = (ints == NEG_INF) | (ints == POS_INF)
+    finite = parse_instants(np.where(infinite, 0, ints).view("datetime64[us]")).view(np.int64)
+    return np.where(infinite, ints, finite)
+
+
+def _plain_id(ids: np.ndarray, index: int) -> Any:
+    return ids[index].item() if isinstance(ids[index], np.generic) else ids[index]
+
+
+def _column(name: str, values: Any, ids: np.ndarray, problems: list[Problem]) -> Any:
+    if name in CATEGORICAL_FIELDS:
+        return values if isinstance(values, pd.Categorical) else pd.Categorical(list(values))
+    if name in TIMESTAMP_FIELDS:
+        return _vector(values, name, ids, problems)
+    if name in OBJECT_FIELDS:
+        # A frame writes a missing value as NaN; records and JSON mean None.
+        out = _objects(values)
+        out[pd.isna(out)] = None
+        return out
+    problems.append(problem_at(None, name, f"{name!r} is not a column of an action"))
+    return _objects(values)
+
+
+def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, problems: list[Problem]) -> None:
+    for index in np.flatnonzero(lo == NAT)[:_MAX_PROBLEMS].tolist():
+        problems.append(
+            problem_at(index, "start_date", f"action {_plain_id(ids, index)!r} has no start_date")
+        )
+    for index in np.flatnonzero((hi < lo) & (hi != NAT))[:_MAX_PROBLEMS].tolist():
+        problems.append(
+            problem_at(
+                index,
+                "end_date",
+                f"action {_plain_id(ids, index)!r}: end_date "
+                f"{format_instant(int(hi[index]), precision='us')!r} is before start_date "
+                f"{format_instant(int(lo[index]), precision='us')!r}",
+            )
+        )
+
+
+def _form_columns(n: int, forms: Sequence[Mapping[str, Any] | None]) -> dict[str, SparseColumn]:
+    """One sparse column per custom field name, from each action's ``form`` mapping."""
+    found: dict[str, tuple[list[int], list[Any]]] = {}
+    for row, form in enumerate(forms):
+        for name, value in (form or {}).items():
+            rows, values = found.setdefault(str(name), ([], []))
+            rows.append(row)
+            values.append(value)
+    return {
+        name: SparseColumn.from_positions(n, rows, values) for name, (rows, values) in found.items()
+    }
+
+
+def _categorical_objects(values: pd.Categorical, rows: np.ndarray) -> np.ndarray:
+    codes = values.codes[rows]
+    out = np.full(len(codes), None, dtype=object)
+    known = codes >= 0
+    out[known] = np.asarray(values.categories, dtype=object)[codes[known]]
+    return out
+
+
+def _plain(values: Any) -> list[Any]:
+    """Values as plain Python objects (numpy scalars and categoricals unwrapped)."""
+    if isinstance(values, pd.Categorical):
+        return _categorical_objects(values, np.arange(len(values))).tolist()
+    return np.asarray(values).tolist()
+
+
+def _frame_values(series: pd.Series) -> Any:
+    """A frame column as numpy; aware datetimes become naive UTC."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.array
+    return series.to_numpy()

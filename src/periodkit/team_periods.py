@@ -1,0 +1,274 @@
+"""Team periods (seed 000): a team's named timeframes, and the actions during one.
+
+Two operations serve ``GET /periods`` and ``GET /periods/{period_id}/actions``:
+``TeamPeriods.overlapping`` lists the periods that overlap a date range, and
+``TeamPeriods.actions`` lists the actions of the period's team that occur
+during the period, ordered by start, with their requested custom fields.
+Both answer in the wire shapes of CONVENTIONS.md, seed 000 (ISO dates with
+milliseconds and ``Z``; ``null`` for an infinite bound), and raise errors
+the service facade maps to its statuses: ``InvalidPeriodIdError`` (400
+"Invalid period_id"), ``NotFoundError`` of kind ``"period"`` (404 "Period
+Not Found"), ``InvalidFormFieldsError`` (400 "Invalid form_fields") and a
+``QueryError`` located at ``start_date`` or ``end_date`` for a bad range.
+
+>>> periods = TeamPeriods.from_records([
+...     {"id": 1, "team_id": "t1", "name": "Q3", "start_date": "2024-07-01T00:00:00Z",
+...      "end_date": "2024-09-30T23:59:59.999Z", "markers": []},
+... ])
+>>> [p["name"] for p in periods.overlapping("2024-09", "2024-12")]
+['Q3']
+>>> periods.overlapping("2024-10-01", None)
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from periodkit import kernels
+from periodkit.actions import ActionTable, parse_form_fields
+from periodkit.errors import (
+    InvalidPeriodIdError,
+    NotFoundError,
+    ParseError,
+    Problem,
+    QueryError,
+    ValidationError,
+    problem_at,
+)
+from periodkit.periods import Period
+from periodkit.time import NEG_INF, POS_INF, format_instant, parse_bound, span_micros
+
+FIELDS = ("id", "team_id", "name", "start_date", "end_date", "created_at", "updated_at", "markers")
+_DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
+# Characters a path segment carries without escaping (RFC 3986 "unreserved").
+_TOKEN = re.compile(r"[A-Za-z0-9._~-]{1,128}", re.ASCII)
+
+
+class TeamPeriods:
+    """The team periods of a dataset, sorted by start, looked up by id.
+
+    Each is a ``Period`` whose ``period_id`` is the record's id, whose
+    ``entity_id`` is its team and whose ``data`` holds the other fields.
+    """
+
+    __slots__ = ("_by_id", "_ends", "_longest", "_periods", "_starts", "_whole_ids")
+
+    def __init__(self, periods: Sequence[Period]) -> None:
+        self._periods = sorted(periods, key=lambda p: (p.lo, p.hi, str(p.period_id)))
+        self._starts = np.array([p.lo for p in self._periods], dtype=np.int64)
+        self._ends = np.array([p.hi for p in self._periods], dtype=np.int64)
+        self._longest = kernels.max_duration(self._starts, self._ends)
+        self._by_id = {str(p.period_id): p for p in self._periods}
+        self._whole_ids = bool(self._periods) and all(
+            isinstance(p.period_id, int) for p in self._periods
+        )
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> TeamPeriods:
+        """Team periods from the dataset's ``periods`` records; every problem is reported.
+
+        A missing or null date is the infinity on its side.
+
+        >>> TeamPeriods.from_records([{"id": 7, "end_date": "2024-01"}])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.ValidationError: /0/end_date: period 7: '2024-01' is a partial date, ...
+        """
+        periods: list[Period] = []
+        problems: list[Problem] = []
+        seen: set[str] = set()
+        for index, record in enumerate(records):
+            found = _period(index, record, problems)
+            identifier = record.get("id") if isinstance(record, Mapping) else None
+            if identifier is not None:
+                if str(identifier) in seen:
+                    problems.append(
+                        problem_at(index, "id", f"period id {identifier!r} is repeated")
+                    )
+                seen.add(str(identifier))
+            if found is not None:
+                periods.append(found)
+        if problems:
+            raise ValidationError(problems)
+        return cls(periods)
+
+    def __len__(self) -> int:
+        return len(self._periods)
+
+    def get(self, period_id: object) -> Period:
+        """The period a path's ``period_id`` names.
+
+        >>> TeamPeriods.from_records([{"id": 1}]).get("1").period_id
+        1
+        >>> TeamPeriods.from_records([{"id": 1}]).get("one")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.InvalidPeriodIdError: period_id 'one' is not a period id (expected ...)
+        """
+        text = str(period_id) if isinstance(period_id, int | str) else None
+        if self._whole_ids:
+            if text is None or not _DIGITS.fullmatch(text):
+                raise InvalidPeriodIdError(
+                    f"period_id {period_id!r} is not a period id "
+                    "(expected a whole number such as 42)"
+                )
+            text = str(int(text))
+        elif text is None or not _TOKEN.fullmatch(text):
+            raise InvalidPeriodIdError(
+                f"period_id {period_id!r} is not a period id "
+                "(expected 1 to 128 letters, digits or '.', '_', '~', '-')"
+            )
+        found = self._by_id.get(text)
+        if found is None:
+            raise NotFoundError("period", period_id)
+        return found
+
+    def overlapping(
+        self, start_date: object = None, end_date: object = None, *, team_id: object = None
+    ) -> list[dict[str, Any]]:
+        """The periods overlapping the range from the start of ``start_date`` to the end of
+        ``end_date`` (each any form of SPEC section 1, read as the span it names; a
+        missing one leaves that side open), as wire records, sorted by start.
+
+        ``team_id`` keeps one team's periods; ``None`` keeps every team's.
+        """
+        lo = _range_side(start_date, "start_date", 0)
+        hi = _range_side(end_date, "end_date", 1)
+        if lo > hi:
+            raise QueryError(
+                f"start_date {start_date!r} is after end_date {end_date!r}", "start_date"
+            )
+        rows = kernels.overlaps(
+            self._starts, self._ends, np.array([lo]), np.array([hi]), self._longest
+        )
+        chosen = [self._periods[row] for row in rows.tolist()]
+        return [_wire(p) for p in chosen if team_id is None or p.entity_id in (None, team_id)]
+
+    def actions(
+        self, period_id: object, table: ActionTable, form_fields: object = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The actions of the period's team occurring during it, ordered by start (ties in
+        input order), each with the requested custom fields it has under ``form``;
+        ``notes`` names, per action, the requested fields it lacks.
+
+        ``form_fields`` is the query's URL-encoded JSON array, its decoded text
+        or a list; absent (``None``), no custom field is returned. An action with
+        no team belongs to every team (a dataset with one team may leave it out).
+
+        >>> periods = TeamPeriods.from_records([{"id": 1, "team_id": "t1"}])
+        >>> table = ActionTable.from_records([
+        ...     {"id": "a", "team_id": "t1", "start_date": "2024-01-01", "form": {"x": 1}},
+        ...     {"id": "b", "team_id": "t2", "start_date": "2024-01-01"}])
+        >>> answer = periods.actions("1", table, '["x", "y"]')
+        >>> [a["id"] for a in answer["actions"]], answer["actions"][0]["form"], answer["notes"]
+        (['a'], {'x': 1}, [{'action_id': 'a', 'missing_fields': ['y']}])
+        """
+        fields = parse_form_fields(form_fields)
+        period = self.get(period_id)
+        rows = table.during(period, order="start")
+        if period.entity_id is not None:
+            teams = table.column("team_id", rows).tolist()
+            rows = rows[[team is None or team == period.entity_id for team in teams]]
+        records, notes = table.records(rows, fields)
+        return {"actions": records, "notes": notes}
+
+
+def _period(index: int, record: object, problems: list[Problem]) -> Period | None:
+    """One record as a Period, or None after adding its problems."""
+    if not isinstance(record, Mapping):
+        problems.append({"pointer": f"/{index}", "detail": f"{record!r} is not an object"})
+        return None
+    before = len(problems)
+    for key in record:
+        if key not in FIELDS:
+            problems.append(problem_at(index, key, f"{key!r} is not a field of a team period"))
+    identifier = record.get("id")
+    if not isinstance(identifier, int | str) or isinstance(identifier, bool) or identifier == "":
+        problems.append(problem_at(index, "id", f"id {identifier!r} is not a number or a string"))
+    stamps = {}
+    for field in ("created_at", "updated_at"):
+        stamps[field] = _instant(record.get(field), index, field, problems)
+    markers = _markers(record.get("markers", []), index, problems)
+    bounds = {}
+    for field, side in (("start_date", "start"), ("end_date", "end")):
+        try:
+            bounds[field] = parse_bound(record.get(field), side)
+        except ParseError as exc:
+            problems.append(problem_at(index, field, f"period {identifier!r}: {exc}"))
+    if len(bounds) == 2 and bounds["start_date"] > bounds["end_date"]:
+        problems.append(
+            problem_at(
+                index,
+                "end_date",
+                f"period {identifier!r}: start {record.get('start_date')!r} "
+                f"is after end {record.get('end_date')!r}",
+            )
+        )
+    if len(problems) > before:
+        return None
+    return Period.from_micros(
+        bounds["start_date"],
+        bounds["end_date"],
+        period_id=identifier,
+        entity_id=record.get("team_id"),
+        data={"name": record.get("name"), **stamps, "markers": markers},
+    )
+
+
+def _instant(value: object, index: int, field: str, problems: list[Problem]) -> str | None:
+    """A record timestamp in the wire form, or None when absent."""
+    if value is None:
+        return None
+    try:
+        return format_instant(value)
+    except ParseError as exc:
+        problems.append(problem_at(index, field, str(exc)))
+        return None
+
+
+def _markers(value: object, index: int, problems: list[Problem]) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        problems.append(problem_at(index, "markers", f"markers {value!r} is not a list"))
+        return []
+    markers = []
+    for number, marker in enumerate(value):
+        if not isinstance(marker, Mapping) or set(marker) - {"name", "timestamp"}:
+            problems.append(
+                problem_at(
+                    index,
+                    f"markers/{number}",
+                    f"marker {marker!r} is not an object of name and timestamp",
+                )
+            )
+            continue
+        stamp = _instant(marker.get("timestamp"), index, f"markers/{number}/timestamp", problems)
+        markers.append({"name": marker.get("name"), "timestamp": stamp})
+    return markers
+
+
+def _range_side(value: object, name: str, side: int) -> int:
+    """One end of a date range: the first (0) or last (1) instant of the span it names."""
+    if value is None or value == "":
+        return NEG_INF if side == 0 else POS_INF
+    try:
+        return span_micros(value)[side]
+    except ParseError as exc:
+        raise QueryError(f"{name} {value!r} is not a date: {exc}", name) from None
+
+
+def _wire(period: Period) -> dict[str, Any]:
+    data = period.data
+    return {
+        "id": period.period_id,
+        "name": data["name"],
+        "start_date": format_instant(period.lo),
+        "end_date": format_instant(period.hi),
+        "created_at": data["created_at"],
+        "updated_at": data["updated_at"],
+        "markers": data["markers"],
+    }

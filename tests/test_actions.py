@@ -1,0 +1,322 @@
+"""ActionTable against plain Python: selection, construction, projection and memory."""
+
+import json
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+
+from periodkit import time
+from periodkit.actions import ActionTable, SparseColumn, parse_form_fields
+from periodkit.errors import InvalidFormFieldsError, QueryError, ValidationError
+from periodkit.periods import Period, PeriodSet
+from periodkit.strategies import action_tables, period_sets, periods
+
+bounds = st.integers(-20, 20) | st.sampled_from([time.NEG_INF, time.POS_INF])
+pairs = st.lists(st.tuples(bounds, bounds), max_size=25)
+
+
+def table_of(rows):
+    """An unsorted table with ids 'r0', 'r1', ... from (start, end) pairs in any order."""
+    ordered = [(min(a, b), max(a, b)) for a, b in rows]
+    return ActionTable.from_arrays(
+        [f"r{i}" for i in range(len(rows))], [r[0] for r in ordered], [r[1] for r in ordered]
+    )
+
+
+def reference(table, atoms, how):
+    starts, ends = (a.tolist() for a in table.bounds())
+    hits = []
+    for i, (s, e) in enumerate(zip(starts, ends, strict=True)):
+        for atom in atoms:
+            inside = atom.lo <= s and e <= atom.hi
+            if (s <= atom.hi and e >= atom.lo) if how == "overlaps" else inside:
+                hits.append(i)
+                break
+    return hits
+
+
+@given(
+    pairs, st.lists(st.tuples(bounds, bounds), max_size=4), st.sampled_from(["overlaps", "within"])
+)
+def test_during_a_set_matches_reference_in_input_order(rows, atom_pairs, how):
+    table = table_of(rows)
+    atoms = PeriodSet.from_bounds([min(p) for p in atom_pairs], [max(p) for p in atom_pairs])
+    found = table.during(atoms, how=how)
+    assert found.dtype == np.int64
+    assert found.tolist() == reference(table, atoms.atoms, how)
+
+
+@given(pairs, bounds, bounds, st.sampled_from(["overlaps", "within"]))
+def test_during_a_period_matches_reference(rows, a, b, how):
+    table = table_of(rows)
+    period = Period.from_micros(min(a, b), max(a, b))
+    assert table.during(period, how=how).tolist() == reference(table, [period], how)
+
+
+@given(pairs, bounds, bounds)
+def test_order_by_start_breaks_ties_by_input_position(rows, a, b):
+    table = table_of(rows)
+    period = Period.from_micros(min(a, b), max(a, b))
+    starts = table.bounds()[0].tolist()
+    expected = sorted(table.during(period).tolist(), key=lambda i: (starts[i], i))
+    assert table.during(period, order="start").tolist() == expected
+
+
+@given(action_tables(), period_sets())
+def test_generated_tables_agree_with_reference(table, atoms):
+    assert table.during(atoms).tolist() == reference(table, atoms.atoms, "overlaps")
+
+
+@given(action_tables(max_size=10))
+def test_frame_round_trip_keeps_everything(table):
+    again = ActionTable.from_frame(table.to_frame())
+    assert again.ids.tolist() == table.ids.tolist()
+    for left, right in zip(again.bounds(), table.bounds(), strict=True):
+        assert_array_equal(left, right)
+    assert again.records(range(len(table)), table.form_fields) == table.records(
+        range(len(table)), table.form_fields
+    )
+
+
+RECORDS = [
+    {
+        "id": "a2",
+        "team_id": "t1",
+        "category": "call",
+        "description": "Follow up",
+        "status": "open",
+        "user": {"id": 7, "name": "Ann"},
+        "start_date": "2024-08-12T11:58:19.349Z",
+        "end_date": "2024-08-12T12:30:00Z",
+        "created_at": "2024-08-01T00:00:00Z",
+        "updated_at": "2024-08-02T00:00:00.5Z",
+        "form": {"department": "sales", "budget": 1200},
+    },
+    {"id": "a1", "start_date": "2024-08-12 09:00", "form": {"budget": None}},
+]
+
+
+def test_records_carry_every_field_in_the_iso_dialect():
+    table = ActionTable.from_records(RECORDS)
+    records, notes = table.records([0, 1], ["department", "budget"])
+    assert records[0] == {
+        **{k: v for k, v in RECORDS[0].items() if k not in ("form",)},
+        "start_date": "2024-08-12T11:58:19.349Z",
+        "end_date": "2024-08-12T12:30:00.000Z",
+        "created_at": "2024-08-01T00:00:00.000Z",
+        "updated_at": "2024-08-02T00:00:00.500Z",
+        "form": {"department": "sales", "budget": 1200},
+    }
+    assert records[1]["end_date"] == records[1]["start_date"] == "2024-08-12T09:00:00.000Z"
+    assert records[1]["category"] is None
+    assert records[1]["form"] == {"budget": None}
+    assert notes == [{"action_id": "a1", "missing_fields": ["department"]}]
+
+
+def test_the_three_constructors_agree():
+    from_records = ActionTable.from_records(RECORDS)
+    frame = pd.DataFrame(RECORDS)
+    for name in ("start_date", "end_date", "created_at", "updated_at"):
+        frame[name] = pd.to_datetime(frame[name], format="ISO8601", utc=True)
+    from_frame = ActionTable.from_frame(frame)
+    every = ["department", "budget"]
+    assert from_frame.records([0, 1], every) == from_records.records([0, 1], every)
+    from_arrays = ActionTable.from_arrays(["a2", "a1"], *from_records.bounds())
+    assert_array_equal(from_arrays.bounds()[0], from_records.bounds()[0])
+    assert_array_equal(from_arrays.during(Period("2024-08-12T10:00:00Z")), [0])
+
+
+def test_naive_and_aware_frames_read_the_same():
+    naive = pd.DataFrame({"id": [1], "start_date": pd.to_datetime(["2024-01-01 10:00"])})
+    aware = pd.DataFrame(
+        {"id": [1], "start_date": pd.to_datetime(["2024-01-01 12:00+02:00"], utc=True)}
+    )
+    assert ActionTable.from_frame(naive).bounds()[0] == ActionTable.from_frame(aware).bounds()[0]
+
+
+def test_end_before_start_names_the_action_and_both_values():
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_records(
+            [{"id": "late", "start_date": "2024-01-02", "end_date": "2024-01-01T23:00:00Z"}]
+        )
+    [problem] = caught.value.problems
+    assert problem["pointer"] == "/0/end_date"
+    assert "'late'" in problem["detail"]
+    assert "2024-01-01T23:00:00.000000Z" in problem["detail"]
+    assert "2024-01-02T00:00:00.000000Z" in problem["detail"]
+
+
+def test_every_bad_record_is_reported():
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_records(
+            [
+                {"id": "a", "start_date": "not a date"},
+                {"start_date": "2024-01-01", "colour": "red"},
+                {"id": "b", "start_date": "2024-01-01", "form": ["x"]},
+            ]
+        )
+    pointers = [p["pointer"] for p in caught.value.problems]
+    assert pointers == ["/1/colour", "/1/id", "/2/form"]
+    with pytest.raises(ValidationError, match="'not a date'"):
+        ActionTable.from_records([{"id": "a", "start_date": "not a date"}])
+
+
+def test_unknown_how_and_order_are_query_errors():
+    table = ActionTable.from_arrays([1], [0])
+    with pytest.raises(QueryError, match="'inside'"):
+        table.during(Period(), how="inside")
+    with pytest.raises(QueryError, match="'end'"):
+        table.during(Period(), order="end")
+
+
+def test_empty_table():
+    table = ActionTable.from_records([])
+    assert len(table) == 0
+    assert table.during(~PeriodSet()).tolist() == []
+    assert table.records([], ["x"]) == ([], [])
+
+
+@given(periods())
+def test_infinite_actions_overlap_everything(period):
+    table = ActionTable.from_arrays(
+        ["all", "left"], [time.NEG_INF, time.NEG_INF], [time.POS_INF, 0]
+    )
+    assert table.during(period).tolist() == ([0, 1] if period.lo <= 0 else [0])
+
+
+# --- form_fields -------------------------------------------------------------
+
+
+def test_form_fields_arrive_url_encoded_decoded_or_as_a_list():
+    text = json.dumps(["department", "budget"])
+    assert parse_form_fields(quote(text)) == ["department", "budget"]
+    assert parse_form_fields(text) == ["department", "budget"]
+    assert parse_form_fields(text.encode()) == ["department", "budget"]
+    assert parse_form_fields(["department"]) == ["department"]
+    assert parse_form_fields("[]") == []
+    assert parse_form_fields(None) is None
+
+
+def test_a_name_with_a_percent_sign_is_not_decoded_twice():
+    assert parse_form_fields('["100%25 done"]') == ["100%25 done"]
+    assert parse_form_fields(quote('["100%25 done"]')) == ["100%25 done"]
+
+
+def test_duplicates_are_asked_for_once_at_their_first_place():
+    assert parse_form_fields('["b", "a", "b", "a"]') == ["b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        ('["a", ""]', "''"),
+        ('["a", 1]', "1"),
+        ('["a", null]', "None"),
+        ('[["a"]]', "['a']"),
+        ('{"a": 1}', '{"a": 1}'),
+        ('"department"', "'\"department\"'"),
+        ("department", "'department'"),
+        ("%5B%22a%22", "'%5B%22a%22'"),
+        (5, "5"),
+    ],
+)
+def test_bad_form_fields_are_refused_naming_the_value(value, quoted):
+    with pytest.raises(InvalidFormFieldsError) as caught:
+        parse_form_fields(value)
+    assert quoted in str(caught.value)
+    assert caught.value.location == "form_fields"
+
+
+# JSON values of every kind, lists of one length included (numpy would
+# gladly read those as a second dimension).
+json_values = st.integers() | st.text(max_size=2) | st.none() | st.lists(st.integers(), max_size=2)
+forms = st.dictionaries(st.sampled_from(["a", "b", "c"]), json_values)
+
+
+@given(
+    st.lists(forms, max_size=12),
+    st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=4),
+    st.data(),
+)
+def test_projection_and_notes_match_reference(rows, asked, data):
+    table = ActionTable.from_records(
+        {"id": i, "start_date": "2024-01-01", "form": form} for i, form in enumerate(rows)
+    )
+    chosen = data.draw(
+        st.lists(st.integers(0, max(len(rows) - 1, 0)), max_size=len(rows)) if rows else st.just([])
+    )
+    records, notes = table.records(chosen, asked)
+    wanted = list(dict.fromkeys(asked))
+    assert [r["form"] for r in records] == [
+        {k: rows[i][k] for k in wanted if k in rows[i]} for i in chosen
+    ]
+    assert notes == [
+        {"action_id": i, "missing_fields": [k for k in wanted if k not in rows[i]]}
+        for i in chosen
+        if any(k not in rows[i] for k in wanted)
+    ]
+
+
+@given(st.integers(0, 300), st.data())
+def test_sparse_column_lookup_matches_a_dict(n, data):
+    present = sorted(data.draw(st.sets(st.integers(0, max(n - 1, 0)), max_size=n)) if n else set())
+    values = [f"v{row}" for row in present]
+    column = SparseColumn.from_positions(n, present, values)
+    asked = np.array(
+        data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=20)) if n else [], dtype=np.int64
+    )
+    has, found = column.lookup(asked)
+    assert has.tolist() == [row in present for row in asked.tolist()]
+    assert found.tolist() == [f"v{row}" for row in asked.tolist() if row in present]
+    assert column.positions().tolist() == present
+
+
+# --- memory ------------------------------------------------------------------
+
+
+def test_at_most_48_bytes_per_action_beyond_the_strings():
+    # The benchmark generator's shape: int ids, 20 categories, 4 statuses and
+    # 10 custom fields at 30% fill, in shuffled order so the permutation is kept.
+    n = 20_000
+    rng = np.random.default_rng(4)
+    form = {}
+    for k in range(10):
+        rows = np.flatnonzero(rng.random(n) < 0.3)
+        values = pd.Categorical.from_codes(rng.integers(0, 8, len(rows)), list("abcdefgh"))
+        form[f"field_{k}"] = SparseColumn.from_positions(n, rows, values)
+    starts = rng.integers(0, 10**15, n)
+    table = ActionTable.from_arrays(
+        np.arange(n),
+        starts,
+        starts + rng.integers(0, 4 * 3600 * 10**6, n),
+        columns={
+            "category": pd.Categorical.from_codes(
+                rng.integers(0, 20, n), list("abcdefghijklmnopqrst")
+            ),
+            "status": pd.Categorical.from_codes(rng.integers(0, 4, n), list("wxyz")),
+        },
+        form=form,
+    )
+    used = table.memory()
+    assert used["objects"] == 0
+    assert used["fixed"] / n <= 48
+
+
+def test_records_with_every_field_stay_within_48_bytes_beyond_their_values():
+    n = 5_000
+    table = ActionTable.from_records(
+        {
+            **RECORDS[0],
+            "id": f"a{i}",
+            "start_date": f"2024-08-{1 + (7 * i) % 28:02d}T10:00:00Z",
+            "end_date": None,
+            "form": {f"f{k}": "x" for k in range(10) if (i * 7 + k) % 10 < 3},
+        }
+        for i in range(n)
+    )
+    assert table.memory()["fixed"] / n <= 48

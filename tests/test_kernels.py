@@ -1,0 +1,112 @@
+"""The kernels against a plain Python reference, on small domains where rows and atoms collide."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+
+from periodkit import kernels, time
+from periodkit.kernels import max_duration, overlaps, to_input_order, within
+from periodkit.periods import PeriodSet
+
+# Bounds on a tiny timeline plus the infinities, so that rows share starts,
+# touch atoms at their closed ends and run past both sides of an atom.
+bounds = st.integers(-40, 40) | st.sampled_from([time.NEG_INF, time.POS_INF])
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    pairs = draw(st.lists(st.tuples(bounds, bounds), max_size=30))
+    rows = sorted((min(a, b), max(a, b)) for a, b in pairs)
+    starts = np.array([r[0] for r in rows], dtype=np.int64)
+    ends = np.array([r[1] for r in rows], dtype=np.int64)
+    return starts, ends
+
+
+@st.composite
+def atom_sets(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    pairs = draw(st.lists(st.tuples(bounds, bounds), max_size=5))
+    atoms = PeriodSet.from_bounds([min(p) for p in pairs], [max(p) for p in pairs])
+    return atoms.bounds()
+
+
+def reference(starts, ends, atom_starts, atom_ends, how):
+    def hit(s, e, lo, hi):
+        return s <= hi and e >= lo if how == "overlaps" else lo <= s and e <= hi
+
+    return [
+        i
+        for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
+        if any(hit(s, e, lo, hi) for lo, hi in zip(atom_starts, atom_ends, strict=True))
+    ]
+
+
+@given(tables(), atom_sets())
+def test_overlaps_matches_reference(table, atoms):
+    found = overlaps(*table, *atoms)
+    assert found.dtype == np.int64
+    assert found.tolist() == reference(*table, *atoms, "overlaps")
+
+
+@given(tables(), atom_sets())
+def test_within_matches_reference(table, atoms):
+    assert within(*table, *atoms).tolist() == reference(*table, *atoms, "within")
+
+
+@given(tables(), bounds, bounds)
+def test_one_period_matches_reference(table, a, b):
+    period = (np.array([min(a, b)]), np.array([max(a, b)]))
+    assert overlaps(*table, *period).tolist() == reference(*table, *period, "overlaps")
+    assert within(*table, *period).tolist() == reference(*table, *period, "within")
+
+
+@given(tables(), atom_sets(), st.integers(0, 100))
+def test_a_longer_bound_on_durations_changes_nothing(table, atoms, extra):
+    longest = max_duration(*table) + extra
+    assert_array_equal(overlaps(*table, *atoms, longest), overlaps(*table, *atoms))
+
+
+def test_actions_longer_than_the_period_and_instants():
+    starts = np.array([0, 5, 5, 9, 10], dtype=np.int64)
+    ends = np.array([100, 5, 6, 9, 10], dtype=np.int64)
+    atom = (np.array([5]), np.array([9]))
+    assert overlaps(starts, ends, *atom).tolist() == [0, 1, 2, 3]
+    assert within(starts, ends, *atom).tolist() == [1, 2, 3]
+
+
+def test_infinite_rows_and_atoms_do_not_overflow():
+    starts = np.array([time.NEG_INF, 0, time.POS_INF], dtype=np.int64)
+    ends = np.array([time.POS_INF, 0, time.POS_INF], dtype=np.int64)
+    everything = (np.array([time.NEG_INF]), np.array([time.POS_INF]))
+    assert overlaps(starts, ends, *everything).tolist() == [0, 1, 2]
+    assert within(starts, ends, *everything).tolist() == [0, 1, 2]
+    assert overlaps(starts, ends, np.array([time.POS_INF]), np.array([time.POS_INF])).tolist() == [
+        0,
+        2,
+    ]
+
+
+def test_empty_table_and_empty_set():
+    nothing = np.array([], dtype=np.int64)
+    assert overlaps(nothing, nothing, np.array([0]), np.array([1])).tolist() == []
+    assert within(np.array([0]), np.array([1]), nothing, nothing).tolist() == []
+    assert overlaps(np.array([0]), np.array([1]), nothing, nothing).tolist() == []
+    assert max_duration(nothing, nothing) == 0
+
+
+def test_to_input_order_maps_and_sorts():
+    order = np.array([3, 1, 0, 2])
+    assert to_input_order(np.array([0, 1, 2]), order).tolist() == [0, 1, 3]
+    assert to_input_order(np.array([2, 0]), None).tolist() == [2, 0]
+
+
+def test_constants_agree_with_the_time_module():
+    assert (kernels.NEG_INF, kernels.POS_INF) == (time.NEG_INF, time.POS_INF)
+    assert (kernels.FIRST_US, kernels.LAST_US) == (time.FIRST_US, time.LAST_US)
+
+
+def test_only_numpy_is_imported():
+    source = kernels.__file__
+    with open(source, encoding="utf-8") as handle:
+        imports = [line for line in handle if line.startswith(("import ", "from "))]
+    assert imports == ["from __future__ import annotations\n", "import numpy as np\n"]

@@ -460,10 +460,10 @@ class ActionTable:
         names = parse_form_fields(form_fields) or []
         columns: dict[str, list[Any]] = {}
         for name in FIELDS[:-1]:
-            values = self.column(name, rows)
+            cells = self.column(name, rows)
             if name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
-                values = format_instants(values)
-            columns[name] = values.tolist()
+                cells = format_instants(cells)
+            columns[name] = cells.tolist()
         forms: list[dict[str, Any]] = [{} for _ in rows]
         missing: list[list[str]] = [[] for _ in rows]
         for name in names:

@@ -41,7 +41,7 @@ from periodkit.errors import (
     problem_at,
 )
 from periodkit.periods import Period
-from periodkit.time import NEG_INF, POS_INF, format_instant, parse_bound, span_micros
+from periodkit.time import NEG_INF, POS_INF, Side, format_instant, parse_bound, span_micros
 
 FIELDS = ("id", "team_id", "name", "start_date", "end_date", "created_at", "updated_at", "markers")
 _DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
@@ -195,7 +195,8 @@ def _period(index: int, record: object, problems: list[Problem]) -> Period | Non
         stamps[field] = _instant(record.get(field), index, field, problems)
     markers = _markers(record.get("markers", []), index, problems)
     bounds = {}
-    for field, side in (("start_date", "start"), ("end_date", "end")):
+    sides: tuple[tuple[str, Side], ...] = (("start_date", "start"), ("end_date", "end"))
+    for field, side in sides:
         try:
             bounds[field] = parse_bound(record.get(field), side)
         except ParseError as exc:

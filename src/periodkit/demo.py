@@ -1,0 +1,165 @@
+"""The demo's report: periodkit's answers to the seeds' own questions on a sample dataset.
+
+The report is built from a dataset document (SPEC section 6) and returned as
+lines; reading the bundled file and printing are the command line's job.
+
+>>> lines = report(load_sample())
+>>> lines[0]
+'periodkit demo'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from importlib.resources import files
+from typing import Any
+
+import pandas as pd
+
+from periodkit.actions import ActionTable
+from periodkit.periods import Period, PeriodSet
+from periodkit.query import parse_activities, parse_fourme, parse_jsonapi
+from periodkit.query.evaluate import Table
+from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS
+from periodkit.query.jsonapi import ACTIONS
+from periodkit.team_periods import TeamPeriods
+from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
+
+Dataset = Mapping[str, Any]
+
+SEED_004_BODY = {
+    "offset": 0,
+    "sort": [{"property": "Num", "direction": "desc"}],
+    "limit": 0,
+    "fields": ["Num", "Details", "Activity", "Created_Date"],
+    "filters": [{"name": "Created_Date", "operation": "=", "value": "2019-12"}],
+}
+
+
+def load_sample() -> dict[str, Any]:
+    """The bundled sample dataset: the seeds' own examples plus generated actions.
+
+    >>> sorted(load_sample())[:3]
+    ['actions', 'activities', 'activity_classes']
+    """
+    return json.loads(files("periodkit").joinpath("data/sample.json").read_text())
+
+
+def report(dataset: Dataset) -> list[str]:
+    """Every section of the demo, as printed lines."""
+    return [
+        "periodkit demo",
+        *_time_and_periods(),
+        *_team_periods(dataset),
+        *_out_of_office(dataset),
+        *_actions_by_category(dataset),
+        *_activities(dataset),
+    ]
+
+
+def _section(title: str) -> list[str]:
+    return ["", title, "-" * len(title)]
+
+
+def _time_and_periods() -> list[str]:
+    office = Period("2017-01-01 00:00:00", "2019-09-26 00:00:00")
+    closures = PeriodSet([parse_span("2018-12-25"), parse_span("2019-01-01")])
+    open_days = office - closures
+    texts = ["2019-12-12T09:30:25-08:00", "2019-12-12 09:30", "2019-12-12", None]
+    end = parse_instant("9999-12-31 23:59:59", "entity")
+    return [
+        *_section("Time: one UTC timeline, exact to the microsecond"),
+        f"parse '2019-12-12T09:30:25.5-08:00' -> {parse_instant('2019-12-12T09:30:25.5-08:00')}",
+        f"ISO dialect    -> {format_instant('2019-12-12T17:30:25.5Z')}",
+        f"entity dialect -> {format_instant('2019-12-12T17:30:25.5Z', dialect='entity')}",
+        f"+inf in each   -> {format_instant(end)} / {format_instant(end, dialect='entity')}",
+        f"span of '2019-12' -> {parse_span('2019-12')}",
+        f"vector parse {texts} ->",
+        f"  {parse_instants(texts).astype(str).tolist()}",
+        *_section("Periods: closed, with infinite defaults"),
+        f"office valid       {office}",
+        f"closures           {closures}",
+        "office - closures:",
+        *(f"  {atom}" for atom in open_days.atoms),
+        f"open on 2018-12-25T10:00Z? {open_days.contains('2018-12-25T10:00:00Z')}",
+        f"complement of the office: {len((~office).atoms)} atoms",
+        *(f"  {atom}" for atom in (~office).atoms),
+    ]
+
+
+def _team_periods(dataset: Dataset) -> list[str]:
+    periods = TeamPeriods.from_records(dataset.get("periods", []))
+    table = ActionTable.from_records(dataset.get("actions", []))
+    found = periods.overlapping("2024-08-20", "2024-08-31")
+    answer = periods.actions("period-sprint-33", table, '["department", "budget"]')
+    shown = answer["actions"][:3]
+    return [
+        *_section("Seed 000: team periods and the actions during them"),
+        "periods overlapping 2024-08-20..2024-08-31: "
+        + ", ".join(f"{p['name']} ({p['start_date']} .. {p['end_date']})" for p in found),
+        f"Sprint 33: {len(answer['actions'])} actions, {len(answer['notes'])} with missing fields",
+        *(
+            f"  {a['start_date']}  {a['category']:<10} {a['id']:<36} form={a['form']}"
+            for a in shown
+        ),
+        f"  first note: {answer['notes'][0] if answer['notes'] else None}",
+    ]
+
+
+def _out_of_office(dataset: Dataset) -> list[str]:
+    records = dataset.get("out_of_office_periods", [])
+    frame = pd.DataFrame(
+        {
+            "id": [r["id"] for r in records],
+            "source": [r.get("source") for r in records],
+            "sourceID": [r.get("sourceID") for r in records],
+            "person_id": [r["person"]["id"] for r in records],
+            **{
+                name: parse_instants([r.get(name) for r in records])
+                for name in ("start_at", "end_at", "created_at", "updated_at")
+            },
+        }
+    )
+    request = "person=196&start_at=>=2019-11&sort=-start_at"
+    parsed = parse_fourme(request, OUT_OF_OFFICE_PERIODS)
+    result = parsed.query.run(Table.from_frame(frame, OUT_OF_OFFICE_PERIODS.columns))
+    return [
+        *_section("Seed 002: out of office periods, 4me filters"),
+        f"GET /out_of_office_periods?{request}",
+        f"  matches: ids {frame['id'].iloc[result.positions].tolist()} of {result.total};"
+        f" page {parsed.page.number} of size {parsed.page.size}; fields {list(parsed.fields)}",
+    ]
+
+
+def _actions_by_category(dataset: Dataset) -> list[str]:
+    frame = pd.DataFrame({"category": [a.get("category") for a in dataset.get("actions", [])]})
+    request = "category=SMS&page[number]=2&page[size]=3"
+    parsed = parse_jsonapi(request, ACTIONS)
+    result = parsed.query.run(Table.from_frame(frame, ACTIONS.columns))
+    return [
+        *_section("Seed 003: actions, JSON:API paging"),
+        f"GET /auth/actions?{request}",
+        f"  rows {result.positions.tolist()}; meta {parsed.meta(result.total)}",
+    ]
+
+
+def _activities(dataset: Dataset) -> list[str]:
+    classes = {c["prefix"]: c for c in dataset.get("activity_classes", [])}
+    ticket = classes["T"]
+    rows = [a for a in dataset.get("activities", []) if a.get("oid") == "T000027"]
+    frame = pd.DataFrame(rows).drop(columns="oid")
+    frame["Created_Date"] = parse_instants(frame["Created_Date"].tolist())
+    selected = parse_activities(SEED_004_BODY, ticket["fields"]).evaluate(frame)
+    return [
+        *_section("Seed 004: activities of T000027, the seed's own query"),
+        f"POST /api/v2/Activities/T000027 {json.dumps(SEED_004_BODY)}",
+        "  Fields: " + ", ".join(f"{n} ({ticket['fields'][n]})" for n in selected.columns),
+        *("  " + json.dumps([_plain(v) for v in row]) for row in selected.itertuples(index=False)),
+    ]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return format_instant(value)
+    return value.item() if hasattr(value, "item") else value

@@ -24,6 +24,7 @@ from periodkit.time import (
     LAST_US,
     NEG_INF,
     POS_INF,
+    format_instant,
     from_micros,
     normalise_micros,
     span_micros,
@@ -129,3 +130,82 @@ def period_sets(
 
         parts = st.one_of(parts, near())
     return parts.map(PeriodSet)
+
+
+_ENTITY_TYPES = ("OFFICE", "ACTION", "PERSON", "ACTION_SUBSCRIPTION")
+
+
+def _whole(name: str, value: object, least: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise ValueError(f"{name}={value!r} must be a whole number >= {least}")
+
+
+def entity_graphs(
+    *,
+    max_entities: int = 8,
+    types: tuple[str, ...] = _ENTITY_TYPES,
+    max_periods: int = 3,
+    max_parents: int = 4,
+    min_year: int = 2000,
+    max_year: int = 2030,
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Dataset ``entities`` lists (SPEC section 6) whose dependencies form a random DAG.
+
+    Entities ``e0``, ``e1``, ... depend only on earlier ones, on up to
+    ``max_parents`` parents of the given ``types`` (a parent may appear twice,
+    with two spans); dependencies carry a span half the time. Entities own
+    up to ``max_periods`` periods (often none). Bounds cluster in a window of
+    a few microseconds, so that periods touch, abut and overlap, and are
+    written every way the entity dialect allows: ISO text with microseconds,
+    an omitted key, null, or the infinity sentinels. Shrinks towards few
+    entities with no periods or dependencies.
+
+    >>> from periodkit.graph import EntityGraph
+    >>> entity_graphs(max_entities=3).map(EntityGraph.from_records).example().ids[0]
+    'e0'
+    """
+    _whole("max_entities", max_entities, 1)
+    _whole("max_periods", max_periods, 0)
+    _whole("max_parents", max_parents, 0)
+    if not types or not all(isinstance(t, str) and t.isupper() for t in types):
+        raise ValueError(f"types={types!r} must be a non-empty tuple of upper-case words")
+    if min_year < 1971 or max_year > 9998:
+        # The entity dialect reads 1970-01-01 00:00:00 and 9999-12-31 23:59:59 as infinities.
+        raise ValueError(f"years {min_year}..{max_year} must lie within 1971..9998")
+    lo, hi = _year_bounds(min_year, max_year)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[dict[str, Any]]:
+        base = draw(st.integers(lo, hi - 100))
+        finite = st.integers(0, 60).map(lambda offset: base + offset)
+
+        def bounds(item: dict[str, Any]) -> dict[str, Any]:
+            start, end = sorted(draw(st.lists(finite, min_size=2, max_size=2)))
+            for key, value, sentinel in (
+                ("start_date", start, "1970-01-01 00:00:00"),
+                ("end_date", end, "9999-12-31 23:59:59"),
+            ):
+                written = draw(st.sampled_from(["finite", "finite", "omitted", "null", "sentinel"]))
+                if written == "finite":
+                    item[key] = format_instant(value, precision="us")
+                elif written != "omitted":
+                    item[key] = None if written == "null" else sentinel
+            return item
+
+        count = draw(st.integers(1, max_entities))
+        records: list[dict[str, Any]] = []
+        for index in range(count):
+            record: dict[str, Any] = {"id": f"e{index}", "type": draw(st.sampled_from(types))}
+            owned = draw(st.integers(0, max_periods))
+            if owned:
+                record["periods"] = [bounds({}) for _ in range(owned)]
+            if index:
+                parents = draw(st.lists(st.integers(0, index - 1), max_size=max_parents))
+                record["parents"] = [
+                    bounds({"id": f"e{p}"}) if draw(st.booleans()) else {"id": f"e{p}"}
+                    for p in parents
+                ]
+            records.append(record)
+        return records
+
+    return build()

@@ -45,11 +45,13 @@ from periodkit.graph_documents import (
 )
 from periodkit.graph_propagation import (
     ALWAYS,
+    Atoms,
     AtomStore,
     Edges,
-    coverage_at_least,
+    entity_validity,
     evaluate_level,
     layers,
+    merge_atoms,
 )
 from periodkit.periods import PeriodSet
 from periodkit.time import FIRST_US, LAST_US, format_instant
@@ -64,13 +66,32 @@ class _Entity:
     slot: int
     #: period id -> (lo, hi, data), bounds in the vector form, in the order written.
     periods: dict[str, tuple[int, int, Any]] = field(default_factory=dict)
-    #: parent id -> the spans (vector form) of the dependencies on it.
+    #: parent id -> the spans (domain form) of the dependencies on it.
     parents: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     children: set[str] = field(default_factory=set)
 
 
-def _domain(values: Iterable[int]) -> np.ndarray:
-    return np.clip(np.fromiter(values, dtype=np.int64), FIRST_US, LAST_US)
+#: Changes that reach at most this many entities are recomputed on Python lists; larger
+#: ones level by level with the array kernels (numpy calls cost more than tiny lists).
+SMALL_CHANGE = 64
+
+
+def _clip(us: int) -> int:
+    """A vector-form bound in the domain form (infinities onto the first and last instants)."""
+    return min(max(us, FIRST_US), LAST_US)
+
+
+def _atoms(store: AtomStore, slot: int) -> Atoms:
+    start = int(store.start[slot])
+    stop = start + int(store.count[slot])
+    return list(zip(store.lo[start:stop].tolist(), store.hi[start:stop].tolist(), strict=True))
+
+
+def _write_lists(store: AtomStore, slots: list[int], lists: list[Atoms]) -> None:
+    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(atoms) for atoms in lists], out=offsets[1:])
+    flat = np.array([bound for atoms in lists for atom in atoms for bound in atom], np.int64)
+    store.write(np.array(slots, dtype=np.int64), offsets, flat[0::2], flat[1::2])
 
 
 class EntityGraph:
@@ -164,7 +185,8 @@ class EntityGraph:
                 return candidate
 
     def _link(self, child: str, parent: str, lo: int, hi: int) -> None:
-        self._entities[child].parents.setdefault(parent, []).append((lo, hi))
+        span = (_clip(lo), _clip(hi))
+        self._entities[child].parents.setdefault(parent, []).append(span)
         self._entities[parent].children.add(child)
         self._edges = None
 
@@ -369,34 +391,29 @@ class EntityGraph:
 
     def _write_own(self, entities: list[_Entity]) -> None:
         """Store the own validity (union of owned periods, or always) of these entities."""
-        slots = np.array([entity.slot for entity in entities], dtype=np.int64)
-        spans = [list(e.periods.values()) or [(*ALWAYS, None)] for e in entities]
-        counts = np.fromiter((len(s) for s in spans), dtype=np.int64, count=len(spans))
-        flat = [period for owned in spans for period in owned]
-        group, lo, hi = coverage_at_least(
-            np.repeat(np.arange(len(entities), dtype=np.int64), counts),
-            _domain(p[0] for p in flat),
-            _domain(p[1] for p in flat),
-            np.ones(len(entities), dtype=np.int64),
-        )
-        self._own.write_grouped(slots, group, lo, hi)
+        own = [
+            merge_atoms([(_clip(lo), _clip(hi)) for lo, hi, _ in e.periods.values()]) or [ALWAYS]
+            for e in entities
+        ]
+        _write_lists(self._own, [e.slot for e in entities], own)
 
     def _edge_rows(self, entities: Iterable[_Entity]) -> Edges:
-        rows = [
-            (
-                entity.slot,
-                self._entities[parent].slot,
-                self._type_codes[self._entities[parent].type],
-                lo,
-                hi,
-            )
-            for entity in entities
-            for parent, spans in entity.parents.items()
-            for lo, hi in spans
-        ]
-        columns = np.array(rows, dtype=object).reshape(len(rows), 5).T
-        child, parent, ptype = (np.asarray(column, dtype=np.int64) for column in columns[:3])
-        return Edges(child, parent, ptype, _domain(columns[3]), _domain(columns[4]))
+        rows = np.array(
+            [
+                (
+                    entity.slot,
+                    self._entities[parent].slot,
+                    self._type_codes[self._entities[parent].type],
+                    lo,
+                    hi,
+                )
+                for entity in entities
+                for parent, spans in entity.parents.items()
+                for lo, hi in spans
+            ],
+            dtype=np.int64,
+        ).reshape(-1, 5)
+        return Edges(*rows.T)
 
     def _compiled(self) -> Edges:
         """Every dependency as arrays, cached until the structure changes."""
@@ -433,8 +450,39 @@ class EntityGraph:
     def _refresh(self, changed: Iterable[_Entity]) -> None:
         """Recompute the changed entities and their descendants, and nothing else."""
         affected = self._descendants(changed)
-        slots = np.array(sorted(entity.slot for entity in affected), dtype=np.int64)
-        self._run_levels(slots, self._edge_rows(affected), self._effective)
+        if len(affected) > SMALL_CHANGE:
+            slots = np.array(sorted(entity.slot for entity in affected), dtype=np.int64)
+            self._run_levels(slots, self._edge_rows(affected), self._effective)
+            return
+        new: dict[str, Atoms] = {}
+        for entity in self._in_topological_order(affected):
+            reached: dict[int, Atoms] = {}
+            for parent_id, spans in entity.parents.items():
+                parent = self._entities[parent_id]
+                atoms = new[parent_id] if parent_id in new else _atoms(self._effective, parent.slot)
+                bucket = reached.setdefault(self._type_codes[parent.type], [])
+                for span_lo, span_hi in spans:
+                    for lo, hi in atoms:
+                        if lo <= span_hi and span_lo <= hi:
+                            bucket.append((max(lo, span_lo), min(hi, span_hi)))
+            new[entity.id] = entity_validity(_atoms(self._own, entity.slot), reached)
+        _write_lists(self._effective, [self._entities[e].slot for e in new], list(new.values()))
+
+    def _in_topological_order(self, entities: list[_Entity]) -> list[_Entity]:
+        """Kahn's algorithm on a few entities, counting only dependencies among them."""
+        among = {entity.id: entity for entity in entities}
+        waiting = {e.id: sum(parent in among for parent in e.parents) for e in entities}
+        ready = deque(entity_id for entity_id, count in waiting.items() if count == 0)
+        order = []
+        while ready:
+            entity = among[ready.popleft()]
+            order.append(entity)
+            for child in entity.children:
+                if child in among:
+                    waiting[child] -= 1
+                    if waiting[child] == 0:
+                        ready.append(child)
+        return order
 
     def _descendants(self, start: Iterable[_Entity]) -> list[_Entity]:
         seen = {entity.id: entity for entity in start}

@@ -268,3 +268,63 @@ def layers(slots: np.ndarray, edges: Edges) -> list[np.ndarray]:
 
 #: The whole timeline in the domain form: the validity of an entity with no owned period.
 ALWAYS = (FIRST_US, LAST_US)
+
+
+# --- the same rule for a handful of entities, on Python lists ---------------
+# A numpy call costs microseconds however small its input, so an update that
+# touches a few entities runs faster on lists; the tests hold both to the
+# same answers.
+
+Atoms = list[tuple[int, int]]
+
+
+def merge_atoms(atoms: Atoms) -> Atoms:
+    """The canonical form of closed domain atoms: sorted, with overlapping or abutting ones merged.
+
+    >>> merge_atoms([(5, 9), (0, 4), (20, 30), (25, 26)])
+    [(0, 9), (20, 30)]
+    """
+    merged: Atoms = []
+    for lo, hi in sorted(atoms):
+        if merged and lo <= merged[-1][1] + 1:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def intersect_atoms(left: Atoms, right: Atoms) -> Atoms:
+    """The intersection of two canonical atom lists (a two-pointer sweep).
+
+    >>> intersect_atoms([(0, 9), (20, 30)], [(5, 25)])
+    [(5, 9), (20, 25)]
+    """
+    out: Atoms = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        lo = max(left[i][0], right[j][0])
+        hi = min(left[i][1], right[j][1])
+        if lo <= hi:
+            out.append((lo, hi))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def entity_validity(own: Atoms, reached: dict[int, Atoms]) -> Atoms:
+    """One entity's effective atoms: own atoms intersected with, per parent type, the union
+    of what the parents of that type reach through their dependencies' spans.
+
+    ``reached`` maps each parent type to the parents' atoms already clipped
+    to the spans, in any order.
+
+    >>> entity_validity([(0, 100)], {1: [(10, 20), (15, 30)], 2: [(25, 200)]})
+    [(25, 30)]
+    """
+    valid = own
+    for atoms in reached.values():
+        valid = intersect_atoms(valid, merge_atoms(atoms))
+    return valid

@@ -15,11 +15,13 @@ from periodkit.errors import (
     QueryError,
     ValidationError,
 )
+from periodkit.graph import EntityGraph
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
 
 __all__ = [
     "CycleError",
+    "EntityGraph",
     "NotFoundError",
     "ParseError",
     "Period",

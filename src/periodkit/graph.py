@@ -87,13 +87,6 @@ def _atoms(store: AtomStore, slot: int) -> Atoms:
     return list(zip(store.lo[start:stop].tolist(), store.hi[start:stop].tolist(), strict=True))
 
 
-def _write_lists(store: AtomStore, slots: list[int], lists: list[Atoms]) -> None:
-    offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum([len(atoms) for atoms in lists], out=offsets[1:])
-    flat = np.array([bound for atoms in lists for atom in atoms for bound in atom], np.int64)
-    store.write(np.array(slots, dtype=np.int64), offsets, flat[0::2], flat[1::2])
-
-
 class EntityGraph:
     """Entities with owned periods and dependencies, and the effective validity of each.
 
@@ -395,7 +388,7 @@ class EntityGraph:
             merge_atoms([(_clip(lo), _clip(hi)) for lo, hi, _ in e.periods.values()]) or [ALWAYS]
             for e in entities
         ]
-        _write_lists(self._own, [e.slot for e in entities], own)
+        self._own.write_lists([e.slot for e in entities], own)
 
     def _edge_rows(self, entities: Iterable[_Entity]) -> Edges:
         rows = np.array(
@@ -466,7 +459,7 @@ class EntityGraph:
                         if lo <= span_hi and span_lo <= hi:
                             bucket.append((max(lo, span_lo), min(hi, span_hi)))
             new[entity.id] = entity_validity(_atoms(self._own, entity.slot), reached)
-        _write_lists(self._effective, [self._entities[e].slot for e in new], list(new.values()))
+        self._effective.write_lists([self._entities[e].slot for e in new], list(new.values()))
 
     def _in_topological_order(self, entities: list[_Entity]) -> list[_Entity]:
         """Kahn's algorithm on a few entities, counting only dependencies among them."""

@@ -126,26 +126,48 @@ class AtomStore:
         at = self.start[slots][owner] + offset
         return owner, self.lo[at], self.hi[at]
 
+    def _reserve(self, size: int) -> None:
+        """Room for ``size`` more atoms, dropping the garbage first when it dominates."""
+        if self.used + size <= len(self.lo):
+            return
+        if self.used > 2 * int(self.count.sum()) + 1024:
+            self._compact()
+        if self.used + size > len(self.lo):
+            capacity = max(2 * len(self.lo), self.used + size)
+            spare = np.empty(capacity - self.used, _INT)
+            self.lo = np.concatenate((self.lo[: self.used], spare))
+            self.hi = np.concatenate((self.hi[: self.used], spare))
+
     def write(self, slots: np.ndarray, offsets: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
         """Give ``slots[i]`` the atoms ``lo/hi[offsets[i]:offsets[i + 1]]``."""
         size = len(lo)
-        if self.used + size > len(self.lo):
-            live = int(self.count.sum())
-            if self.used > 2 * live + 1024:
-                self._compact()
-            if self.used + size > len(self.lo):
-                capacity = max(2 * len(self.lo), self.used + size)
-                self.lo = np.concatenate(
-                    (self.lo[: self.used], np.empty(capacity - self.used, _INT))
-                )
-                self.hi = np.concatenate(
-                    (self.hi[: self.used], np.empty(capacity - self.used, _INT))
-                )
+        self._reserve(size)
         self.lo[self.used : self.used + size] = lo
         self.hi[self.used : self.used + size] = hi
         self.start[slots] = self.used + offsets[:-1]
         self.count[slots] = np.diff(offsets)
         self.used += size
+
+    def write_lists(self, slots: list[int], lists: list[list[tuple[int, int]]]) -> None:
+        """``write`` for a few slots whose atoms are Python lists of ``(lo, hi)`` pairs.
+
+        >>> store = AtomStore(1)
+        >>> store.write_lists([0], [[(1, 2), (5, 6)]])
+        >>> store.gather(np.array([0]))[2].tolist()
+        [2, 6]
+        """
+        flat = [atom for atoms in lists for atom in atoms]
+        self._reserve(len(flat))
+        at = self.used
+        if flat:
+            lo, hi = zip(*flat, strict=True)
+            self.lo[at : at + len(flat)] = lo
+            self.hi[at : at + len(flat)] = hi
+        for slot, atoms in zip(slots, lists, strict=True):
+            self.start[slot] = at
+            self.count[slot] = len(atoms)
+            at += len(atoms)
+        self.used = at
 
     def _compact(self) -> None:
         slots = np.flatnonzero(self.count)

@@ -81,12 +81,6 @@ def _clip(us: int) -> int:
     return min(max(us, FIRST_US), LAST_US)
 
 
-def _atoms(store: AtomStore, slot: int) -> Atoms:
-    start = int(store.start[slot])
-    stop = start + int(store.count[slot])
-    return list(zip(store.lo[start:stop].tolist(), store.hi[start:stop].tolist(), strict=True))
-
-
 class EntityGraph:
     """Entities with owned periods and dependencies, and the effective validity of each.
 
@@ -447,45 +441,49 @@ class EntityGraph:
             slots = np.array(sorted(entity.slot for entity in affected), dtype=np.int64)
             self._run_levels(slots, self._edge_rows(affected), self._effective)
             return
-        new: dict[str, Atoms] = {}
-        for entity in self._in_topological_order(affected):
+        among = {entity.id for entity in affected}
+        outside = [p for p in {p for e in affected for p in e.parents} if p not in among]
+        known = dict(
+            zip(
+                outside,
+                self._effective.lists([self._entities[p].slot for p in outside]),
+                strict=True,
+            )
+        )
+        owns = self._own.lists([entity.slot for entity in affected])
+        for entity, own in zip(affected, owns, strict=True):
             reached: dict[int, Atoms] = {}
             for parent_id, spans in entity.parents.items():
-                parent = self._entities[parent_id]
-                atoms = new[parent_id] if parent_id in new else _atoms(self._effective, parent.slot)
-                bucket = reached.setdefault(self._type_codes[parent.type], [])
+                atoms = known[parent_id]
+                bucket = reached.setdefault(self._type_codes[self._entities[parent_id].type], [])
                 for span_lo, span_hi in spans:
                     for lo, hi in atoms:
                         if lo <= span_hi and span_lo <= hi:
                             bucket.append((max(lo, span_lo), min(hi, span_hi)))
-            new[entity.id] = entity_validity(_atoms(self._own, entity.slot), reached)
-        self._effective.write_lists([self._entities[e].slot for e in new], list(new.values()))
-
-    def _in_topological_order(self, entities: list[_Entity]) -> list[_Entity]:
-        """Kahn's algorithm on a few entities, counting only dependencies among them."""
-        among = {entity.id: entity for entity in entities}
-        waiting = {e.id: sum(parent in among for parent in e.parents) for e in entities}
-        ready = deque(entity_id for entity_id, count in waiting.items() if count == 0)
-        order = []
-        while ready:
-            entity = among[ready.popleft()]
-            order.append(entity)
-            for child in entity.children:
-                if child in among:
-                    waiting[child] -= 1
-                    if waiting[child] == 0:
-                        ready.append(child)
-        return order
+            known[entity.id] = entity_validity(own, reached)
+        self._effective.write_lists([e.slot for e in affected], [known[e.id] for e in affected])
 
     def _descendants(self, start: Iterable[_Entity]) -> list[_Entity]:
-        seen = {entity.id: entity for entity in start}
-        queue = deque(seen)
-        while queue:
-            for child in self._entities[queue.popleft()].children:
-                if child not in seen:
-                    seen[child] = self._entities[child]
-                    queue.append(child)
-        return list(seen.values())
+        """The entities and all their descendants, parents first (reverse DFS postorder)."""
+        done: set[str] = set()
+        finished: list[_Entity] = []
+        for root in start:
+            if root.id in done:
+                continue
+            done.add(root.id)
+            stack = [(root, iter(root.children))]
+            while stack:
+                entity, pending = stack[-1]
+                for child_id in pending:
+                    if child_id not in done:
+                        done.add(child_id)
+                        child = self._entities[child_id]
+                        stack.append((child, iter(child.children)))
+                        break
+                else:
+                    stack.pop()
+                    finished.append(entity)
+        return finished[::-1]
 
     def effective(self, entity_id: str) -> PeriodSet:
         """The effective validity of one entity (SPEC section 3).

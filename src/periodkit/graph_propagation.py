@@ -111,6 +111,12 @@ class AtomStore:
         self.lo = _empty()
         self.hi = _empty()
         self.used = 0
+        self._rebind()
+
+    def _rebind(self) -> None:
+        # ``lists`` and ``write_lists`` go through plain memoryviews: a numpy call
+        # costs tens of microseconds when the caches are cold, a memoryview slice little.
+        self._views = tuple(memoryview(a) for a in (self.start, self.count, self.lo, self.hi))
 
     def grow_slots(self, slots: int) -> None:
         """Make room for slot numbers below ``slots``; new slots hold no atom."""
@@ -118,6 +124,7 @@ class AtomStore:
         if extra > 0:
             self.start = np.concatenate((self.start, np.zeros(max(extra, len(self.start)), _INT)))
             self.count = np.concatenate((self.count, np.zeros(max(extra, len(self.count)), _INT)))
+            self._rebind()
 
     def gather(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The atoms of the given slots: for each atom, its position in ``slots``, lo and hi."""
@@ -137,6 +144,23 @@ class AtomStore:
             spare = np.empty(capacity - self.used, _INT)
             self.lo = np.concatenate((self.lo[: self.used], spare))
             self.hi = np.concatenate((self.hi[: self.used], spare))
+            self._rebind()
+
+    def lists(self, slots: list[int]) -> list[list[tuple[int, int]]]:
+        """The atoms of a few slots as Python lists of ``(lo, hi)`` pairs.
+
+        >>> store = AtomStore(2)
+        >>> store.write_lists([0, 1], [[(1, 2)], [(3, 4), (6, 7)]])
+        >>> store.lists([1, 0])
+        [[(3, 4), (6, 7)], [(1, 2)]]
+        """
+        start, count, lo, hi = self._views
+        found = []
+        for slot in slots:
+            first = start[slot]
+            last = first + count[slot]
+            found.append(list(zip(lo[first:last].tolist(), hi[first:last].tolist(), strict=True)))
+        return found
 
     def write(self, slots: np.ndarray, offsets: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
         """Give ``slots[i]`` the atoms ``lo/hi[offsets[i]:offsets[i + 1]]``."""
@@ -156,17 +180,16 @@ class AtomStore:
         >>> store.gather(np.array([0]))[2].tolist()
         [2, 6]
         """
-        flat = [atom for atoms in lists for atom in atoms]
-        self._reserve(len(flat))
+        self._reserve(sum(len(atoms) for atoms in lists))
+        start, count, lo, hi = self._views
         at = self.used
-        if flat:
-            lo, hi = zip(*flat, strict=True)
-            self.lo[at : at + len(flat)] = lo
-            self.hi[at : at + len(flat)] = hi
         for slot, atoms in zip(slots, lists, strict=True):
-            self.start[slot] = at
-            self.count[slot] = len(atoms)
-            at += len(atoms)
+            start[slot] = at
+            count[slot] = len(atoms)
+            for first, last in atoms:
+                lo[at] = first
+                hi[at] = last
+                at += 1
         self.used = at
 
     def _compact(self) -> None:
@@ -175,6 +198,7 @@ class AtomStore:
         self.lo, self.hi = lo, hi
         self.start[slots] = np.cumsum(self.count[slots]) - self.count[slots]
         self.used = len(lo)
+        self._rebind()
 
     def write_grouped(self, slots: np.ndarray, group: np.ndarray, lo: np.ndarray, hi: np.ndarray):
         """Give each slot the atoms whose ``group`` is its position in ``slots``.

@@ -74,9 +74,15 @@ def test_effective_validity_follows_the_rule_at_every_boundary(records):
     assert_matches_oracle(EntityGraph.from_records(records), records)
 
 
+# Both ways of recomputing a change: on Python lists, and with the level kernels.
+small_or_kernels = pytest.mark.parametrize("small_change", [64, 0])
+
+
+@small_or_kernels
 @given(entity_graphs(), st.data())
-def test_updates_recompute_like_a_full_propagation(records, data):
+def test_updates_recompute_like_a_full_propagation(small_change, records, data):
     graph = EntityGraph.from_records(records)
+    graph.small_change = small_change
     for _ in range(data.draw(st.integers(1, 3))):
         entity = data.draw(st.sampled_from(graph.ids))
         later = data.draw(entity_graphs(max_entities=1))[0].get("periods", [])
@@ -86,9 +92,11 @@ def test_updates_recompute_like_a_full_propagation(records, data):
     assert graph.effective_all() == incremental
 
 
+@small_or_kernels
 @given(entity_graphs(), st.data())
-def test_structure_changes_recompute_like_a_full_propagation(records, data):
+def test_structure_changes_recompute_like_a_full_propagation(small_change, records, data):
     graph = EntityGraph.from_records(records)
+    graph.small_change = small_change
     child, parent = data.draw(st.lists(st.sampled_from(graph.ids), min_size=2, max_size=2))
     before = views(graph)
     try:

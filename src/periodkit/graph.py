@@ -57,7 +57,7 @@ from periodkit.periods import PeriodSet
 from periodkit.time import FIRST_US, LAST_US, format_instant
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entity:
     id: str
     type: str | None
@@ -69,11 +69,6 @@ class _Entity:
     #: parent id -> the spans (domain form) of the dependencies on it.
     parents: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     children: set[str] = field(default_factory=set)
-
-
-#: Changes that reach at most this many entities are recomputed on Python lists; larger
-#: ones level by level with the array kernels (numpy calls cost more than tiny lists).
-SMALL_CHANGE = 64
 
 
 def _clip(us: int) -> int:
@@ -100,6 +95,10 @@ class EntityGraph:
     ...
     periodkit.errors.CycleError: dependency would close a cycle: person -> sub -> person
     """
+
+    #: Changes that reach at most this many entities are recomputed on Python lists; larger
+    #: ones level by level with the array kernels (numpy calls cost more than tiny lists).
+    small_change = 64
 
     def __init__(self) -> None:
         self._entities: dict[str, _Entity] = {}
@@ -437,7 +436,7 @@ class EntityGraph:
     def _refresh(self, changed: Iterable[_Entity]) -> None:
         """Recompute the changed entities and their descendants, and nothing else."""
         affected = self._descendants(changed)
-        if len(affected) > SMALL_CHANGE:
+        if len(affected) > self.small_change:
             slots = np.array(sorted(entity.slot for entity in affected), dtype=np.int64)
             self._run_levels(slots, self._edge_rows(affected), self._effective)
             return

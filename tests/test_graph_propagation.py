@@ -28,22 +28,25 @@ def _as_set(atoms: list[tuple[int, int]]) -> PeriodSet:
     return PeriodSet.from_bounds([a for a, _ in atoms], [b for _, b in atoms])
 
 
+def _flatten(groups: list[list[PeriodSet]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every atom of every set as (group number, lo, hi) arrays."""
+    rows = [
+        (number, a, b)
+        for number, sets in enumerate(groups)
+        for periods in sets
+        for a, b in _domain_atoms(periods)
+    ]
+    table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return table[:, 0], table[:, 1], table[:, 2]
+
+
 groups_of_sets = st.lists(st.lists(period_sets(), min_size=1, max_size=3), min_size=1, max_size=4)
 
 
 @given(groups_of_sets)
 def test_coverage_at_least_one_is_the_union_of_each_group(groups):
-    group, lo, hi = [], [], []
-    for number, sets in enumerate(groups):
-        for periods in sets:
-            for a, b in _domain_atoms(periods):
-                group.append(number)
-                lo.append(a)
-                hi.append(b)
     out_group, out_lo, out_hi = coverage_at_least(
-        np.array(group, dtype=np.int64),
-        np.array(lo, dtype=np.int64),
-        np.array(hi, dtype=np.int64),
+        *_flatten(groups),
         np.ones(len(groups), dtype=np.int64),
     )
     for number, sets in enumerate(groups):
@@ -55,17 +58,8 @@ def test_coverage_at_least_one_is_the_union_of_each_group(groups):
 
 @given(groups_of_sets)
 def test_coverage_at_least_k_of_k_canonical_sets_is_their_intersection(groups):
-    group, lo, hi = [], [], []
-    for number, sets in enumerate(groups):
-        for periods in sets:
-            for a, b in _domain_atoms(periods):
-                group.append(number)
-                lo.append(a)
-                hi.append(b)
     out_group, out_lo, out_hi = coverage_at_least(
-        np.array(group, dtype=np.int64),
-        np.array(lo, dtype=np.int64),
-        np.array(hi, dtype=np.int64),
+        *_flatten(groups),
         np.array([len(sets) for sets in groups], dtype=np.int64),
     )
     for number, sets in enumerate(groups):

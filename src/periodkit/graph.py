@@ -540,45 +540,35 @@ class EntityGraph:
             }
             for period_id, (lo, hi, data) in entity.periods.items()
         ]
-        child = {}
-        for listed, level, dep in self._reached(entity, "children", "parents"):
-            child[listed.id] = [
-                {
-                    "dep_id": dep.id,
-                    "dep_type": dep.type,
-                    **dates,
-                    "entity_id": listed.id,
-                    "entity_name": listed.name,
-                    "entity_type": listed.type,
-                    "level": level,
-                }
-                for dates in self._dates(listed)
-            ]
-        parent = {}
-        for listed, level, on_path in self._reached(entity, "parents", "children"):
-            parent[listed.id] = [
-                {
-                    "dep_id": listed.id,
-                    "dep_type": listed.type,
-                    "dep_name": listed.name,
-                    **dates,
-                    "entity_id": on_path.id,
-                    "entity_type": on_path.type,
-                    "level": level,
-                }
-                for dates in self._dates(listed)
-            ]
         return {
             "entity_type": entity.type,
             "entity_name": entity.name,
             "owned": owned,
-            "child": child,
-            "parent": parent,
+            "child": self._listing(entity, upward=False),
+            "parent": self._listing(entity, upward=True),
         }
 
-    @staticmethod
-    def _dates(entity: _Entity) -> list[dict[str, str | None]]:
-        return period_dates([(lo, hi) for lo, hi, _ in entity.periods.values()])
+    def _listing(self, origin: _Entity, *, upward: bool) -> dict[str, list[dict[str, Any]]]:
+        """The ``parent`` (upward) or ``child`` part of a view.
+
+        Each entry is the dependency edge that reaches a listed entity: ``dep_*``
+        names the parent end and ``entity_*`` the child end; only the listed
+        entity's name is shown. One entry per owned period of the listed entity.
+        """
+        outward, back = ("parents", "children") if upward else ("children", "parents")
+        listing = {}
+        for listed, level, neighbour in self._reached(origin, outward, back):
+            dep, child = (listed, neighbour) if upward else (neighbour, listed)
+            head = {"dep_id": dep.id, "dep_type": dep.type}
+            tail = {"entity_id": child.id}
+            if upward:
+                head["dep_name"] = dep.name
+            else:
+                tail["entity_name"] = child.name
+            tail |= {"entity_type": child.type, "level": level}
+            owned = [(lo, hi) for lo, hi, _ in listed.periods.values()]
+            listing[listed.id] = [{**head, **dates, **tail} for dates in period_dates(owned)]
+        return listing
 
     def _reached(
         self, origin: _Entity, outward: str, back: str

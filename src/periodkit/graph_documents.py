@@ -121,34 +121,44 @@ def read_span(
     return lo, hi
 
 
-def read_period(item: object, pointer: str, problems: list[Problem]) -> WrittenPeriod | None:
-    """One period object (``period_id``, ``start_date``, ``end_date``, ``data``), or None."""
+def _dated(
+    item: object, pointer: str, allowed: tuple[str, ...], identifier: str, problems: list[Problem]
+) -> tuple[Mapping[str, Any], int, int] | None:
+    """An object with an id field and a span, or None when it has a problem.
+
+    The id field is ``period_id`` (optional) for periods and ``id``
+    (required) for dependencies.
+    """
     before = len(problems)
-    if not _object(item, pointer, _PERIOD_KEYS, problems):
+    if not _object(item, pointer, allowed, problems):
         return None
     assert isinstance(item, Mapping)
-    period_id = item.get("period_id")
-    _optional_text(period_id, f"{pointer}/period_id", "period_id", problems)
+    value = item.get(identifier)
+    if value is None and identifier == "id":
+        _problem(problems, f"{pointer}/id", "a dependency needs the parent's id")
+    else:
+        _optional_text(value, f"{pointer}/{identifier}", identifier, problems)
     span = read_span(item, pointer, problems)
     if span is None or len(problems) > before:
         return None
-    return WrittenPeriod(period_id, span[0], span[1], item.get("data"), "data" in item)
+    return item, span[0], span[1]
+
+
+def read_period(item: object, pointer: str, problems: list[Problem]) -> WrittenPeriod | None:
+    """One period object (``period_id``, ``start_date``, ``end_date``, ``data``), or None."""
+    found = _dated(item, pointer, _PERIOD_KEYS, "period_id", problems)
+    if found is None:
+        return None
+    read, lo, hi = found
+    return WrittenPeriod(read.get("period_id"), lo, hi, read.get("data"), "data" in read)
 
 
 def _read_parent(item: object, pointer: str, problems: list[Problem]) -> Dependency | None:
-    before = len(problems)
-    if not _object(item, pointer, _PARENT_KEYS, problems):
+    found = _dated(item, pointer, _PARENT_KEYS, "id", problems)
+    if found is None:
         return None
-    assert isinstance(item, Mapping)
-    parent_id = item.get("id")
-    if parent_id is None:
-        _problem(problems, f"{pointer}/id", "a dependency needs the parent's id")
-    else:
-        _optional_text(parent_id, f"{pointer}/id", "entity id", problems)
-    span = read_span(item, pointer, problems)
-    if span is None or len(problems) > before:
-        return None
-    return Dependency(parent_id, span[0], span[1], f"{pointer}/id")
+    read, lo, hi = found
+    return Dependency(read["id"], lo, hi, f"{pointer}/id")
 
 
 def _read_fields(record: Mapping[str, Any], pointer: str, problems: list[Problem]) -> bool:

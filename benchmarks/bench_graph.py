@@ -133,10 +133,11 @@ def _same_validity(graph: EntityGraph) -> Any:
 
 def _update_case(graph: EntityGraph, n: int) -> Case:
     """Update one entity with about ten descendants; compared with a full propagation."""
-    candidates = [e for e in graph.ids if graph._entities[e].periods]
-    sizes = {e: len(graph._descendants([graph._entities[e]])) - 1 for e in candidates[::7]}
+    views = {entity: graph.view(entity) for entity in graph.ids[::7]}
+    sizes = {entity: len(view["child"]) for entity, view in views.items() if view["owned"]}
     entity = min(sizes, key=lambda e: (abs(sizes[e] - 10), e))
-    period_id = next(iter(graph._entities[entity].periods))
+    period_id = views[entity]["owned"][0]["period_id"]
+    affected = [entity, *views[entity]["child"]]
     bodies = [[{"period_id": period_id, "start_date": f"2019-0{k}-01 00:00:00"}] for k in (1, 2)]
     turn = iter(range(10**9))
 
@@ -145,7 +146,6 @@ def _update_case(graph: EntityGraph, n: int) -> Case:
 
     def check(_: dict[str, Any]) -> None:
         update()
-        affected = [e.id for e in graph._descendants([graph._entities[entity]])]
         incremental = {e: graph.effective(e) for e in affected}
         graph.propagate()
         if incremental != {e: graph.effective(e) for e in affected}:

@@ -74,6 +74,14 @@ def test_effective_validity_follows_the_rule_at_every_boundary(records):
     assert_matches_oracle(EntityGraph.from_records(records), records)
 
 
+@given(entity_graphs())
+def test_records_read_back_give_the_same_graph(records):
+    graph = EntityGraph.from_records(records)
+    again = EntityGraph.from_records([graph.record(entity) for entity in graph.ids])
+    assert again.effective_all() == graph.effective_all()
+    assert views(again) == views(graph)
+
+
 # Both ways of recomputing a change: on Python lists, and with the level kernels.
 small_or_kernels = pytest.mark.parametrize("small_change", [64, 0])
 

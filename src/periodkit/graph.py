@@ -37,6 +37,7 @@ from periodkit.errors import CycleError, NotFoundError, Problem, ValidationError
 from periodkit.graph_documents import (
     EntityRecord,
     WrittenPeriod,
+    entity_dates,
     period_dates,
     read_entity_fields,
     read_records,
@@ -54,7 +55,7 @@ from periodkit.graph_propagation import (
     merge_atoms,
 )
 from periodkit.periods import PeriodSet
-from periodkit.time import FIRST_US, LAST_US, format_instant
+from periodkit.time import FIRST_US, LAST_US, format_instant, normalise_micros
 
 
 @dataclass(slots=True)
@@ -74,6 +75,13 @@ class _Entity:
 def _clip(us: int) -> int:
     """A vector-form bound in the domain form (infinities onto the first and last instants)."""
     return min(max(us, FIRST_US), LAST_US)
+
+
+def _exact_dates(lo: int, hi: int) -> dict[str, str | None]:
+    return {
+        key: format_instant(normalise_micros(us), precision="us")
+        for key, us in (("start_date", lo), ("end_date", hi))
+    }
 
 
 class EntityGraph:
@@ -515,6 +523,33 @@ class EntityGraph:
         """The entity ids, in the order they were added."""
         return list(self._entities)
 
+    def record(self, entity_id: str) -> dict[str, Any]:
+        """The entity as a record of the dataset's ``entities`` list (``from_records`` reads it).
+
+        Dates are written losslessly, in ISO 8601 with microseconds, and
+        ``None`` for the infinities (the entity dialect keeps only seconds).
+
+        >>> graph = EntityGraph.from_records([{"id": "a"}, {"id": "b", "parents": [{"id": "a"}]}])
+        >>> graph.record("b")["parents"]
+        [{'id': 'a', 'start_date': None, 'end_date': None}]
+        """
+        entity = self._entity(entity_id)
+        return {
+            "id": entity.id,
+            "type": entity.type,
+            "name": entity.name,
+            "team_id": entity.team_id,
+            "periods": [
+                {"period_id": period_id, **_exact_dates(lo, hi), "data": data}
+                for period_id, (lo, hi, data) in entity.periods.items()
+            ],
+            "parents": [
+                {"id": parent, **_exact_dates(lo, hi)}
+                for parent, spans in entity.parents.items()
+                for lo, hi in spans
+            ],
+        }
+
     def view(self, entity_id: str) -> dict[str, Any]:
         """The seed-001 view document of one entity: ``owned``, ``child`` and ``parent``.
 
@@ -532,8 +567,7 @@ class EntityGraph:
             {
                 "period_id": period_id,
                 "data": data,
-                "start_date": format_instant(lo, dialect="entity"),
-                "end_date": format_instant(hi, dialect="entity"),
+                **entity_dates(lo, hi),
                 "entity_id": entity.id,
                 "entity_name": entity.name,
                 "entity_type": entity.type,

@@ -301,7 +301,12 @@ def read_writes(
 # --- the view ----------------------------------------------------------------
 
 
-def _dates(lo: int, hi: int) -> dict[str, str | None]:
+def entity_dates(lo: int, hi: int) -> dict[str, str | None]:
+    """``start_date``/``end_date`` in the entity dialect from vector-form bounds.
+
+    >>> entity_dates(0, 1_000_000)
+    {'start_date': '1970-01-01 00:00:00', 'end_date': '1970-01-01 00:00:01'}
+    """
     return {
         "start_date": format_instant(lo, dialect="entity"),
         "end_date": format_instant(hi, dialect="entity"),
@@ -315,5 +320,5 @@ def period_dates(periods: list[tuple[int, int]]) -> list[dict[str, str | None]]:
     [{'start_date': '1970-01-01 00:00:00', 'end_date': '9999-12-31 23:59:59'}]
     """
     if not periods:
-        return [_dates(parse_bound(None, "start"), parse_bound(None, "end"))]
-    return [_dates(lo, hi) for lo, hi in periods]
+        return [entity_dates(parse_bound(None, "start"), parse_bound(None, "end"))]
+    return [entity_dates(lo, hi) for lo, hi in periods]

@@ -142,9 +142,13 @@ def _update_cases(graph: EntityGraph, n: int) -> list[Case]:
     another entity, reported per update (measured on the stream and scaled
     to one update).
     """
-    views = {entity: graph.view(entity) for entity in graph.ids[::7]}
-    sizes = {entity: len(view["child"]) for entity, view in views.items() if view["owned"]}
+    sizes = {}
+    for entity in graph.ids[::7]:
+        view = graph.view(entity)
+        if view["owned"]:
+            sizes[entity] = len(view["child"])
     chosen = sorted(sizes, key=lambda e: (abs(sizes[e] - 10), e))[:STREAM]
+    views = {entity: graph.view(entity) for entity in chosen}
     bodies = {
         entity: [
             [{"period_id": views[entity]["owned"][0]["period_id"], "start_date": f"2019-0{k}-01"}]

@@ -203,7 +203,7 @@ def test_read_writes_points_at_each_field():
         [
             {"period_id": "", "start_date": "nope", "end_date": "2019-01-01 00:00:00"},
             {"start_date": "2019-01-02", "end_date": "2019-01-01"},
-            {"data": 1, "extra": 2},
+            {"data": 1, "extra/field": 2},
         ],
         {},
         "a",
@@ -212,7 +212,7 @@ def test_read_writes_points_at_each_field():
         "/periods/0/period_id",
         "/periods/0/start_date",
         "/periods/1/end_date",
-        "/periods/2/extra",
+        "/periods/2/extra~1field",
     ]
     assert "'nope'" in problems[1]["detail"]
 

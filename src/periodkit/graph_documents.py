@@ -1,4 +1,4 @@
-"""The entity graph's documents: dataset records and period writes in, the seed-001 view out.
+"""The entity graph's documents: dataset records and period writes in, view dates out.
 
 Reading never raises on the first problem: every reader appends
 ``{"pointer", "detail"}`` problems to a list and returns what it could read,
@@ -72,7 +72,11 @@ def _object(value: object, pointer: str, allowed: tuple[str, ...], problems: lis
     clean = True
     for key in value:
         if key not in allowed:
-            _problem(problems, f"{pointer}/{key}", f"unknown field {key!r} (expected {allowed})")
+            # A JSON pointer escapes "~" and "/" in a key (RFC 6901).
+            escaped = str(key).replace("~", "~0").replace("/", "~1")
+            _problem(
+                problems, f"{pointer}/{escaped}", f"unknown field {key!r} (expected {allowed})"
+            )
             clean = False
     return clean
 

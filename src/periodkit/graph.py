@@ -49,6 +49,7 @@ from periodkit.graph_propagation import (
     Atoms,
     AtomStore,
     Edges,
+    coverage_at_least,
     entity_validity,
     evaluate_level,
     layers,
@@ -151,7 +152,6 @@ class EntityGraph:
         cycles = graph._cycles(read)
         if cycles:
             raise ValidationError(cycles)
-        graph._write_own(list(graph._entities.values()))
         graph.propagate()
         return graph
 
@@ -432,14 +432,26 @@ class EntityGraph:
             )
 
     def propagate(self) -> None:
-        """Recompute the effective validity of every entity, level by level.
+        """Recompute the validity of every entity from its owned periods and dependencies.
 
-        Changes already recompute what they affect; this is the full
-        computation that loading runs (and the benchmark times).
+        Own validity in one sweep over all owned periods, then effective
+        validity level by level. Changes already recompute what they affect;
+        this is the full computation that loading runs (and the benchmark times).
         """
-        effective = AtomStore(self._slots)
-        self._run_levels(self._live_slots(), self._compiled(), effective)
-        self._effective = effective
+        entities = self._entities.values()
+        rows = [(e.slot, lo, hi) for e in entities for lo, hi, _ in e.periods.values()]
+        rows += [(e.slot, *ALWAYS) for e in entities if not e.periods]
+        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        group, lo, hi = coverage_at_least(
+            table[:, 0],
+            np.clip(table[:, 1], FIRST_US, LAST_US),
+            np.clip(table[:, 2], FIRST_US, LAST_US),
+            np.ones(self._slots, dtype=np.int64),
+        )
+        self._own = AtomStore(self._slots)
+        self._own.write_grouped(np.arange(self._slots, dtype=np.int64), group, lo, hi)
+        self._effective = AtomStore(self._slots)
+        self._run_levels(self._live_slots(), self._compiled(), self._effective)
 
     def _refresh(self, changed: Iterable[_Entity]) -> None:
         """Recompute the changed entities and their descendants, and nothing else."""

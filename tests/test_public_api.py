@@ -7,6 +7,7 @@ PUBLIC = {
     "InvalidFormFieldsError",
     "InvalidPeriodIdError",
     "CycleError",
+    "EntityGraph",
     "NotFoundError",
     "ParseError",
     "Period",

@@ -18,6 +18,7 @@ from periodkit.errors import (
     QueryError,
     ValidationError,
 )
+from periodkit.graph import EntityGraph
 from periodkit.periods import Period, PeriodSet
 from periodkit.query import Query, parse_activities
 from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
@@ -25,6 +26,7 @@ from periodkit.time import format_instant, parse_instant, parse_instants, parse_
 __all__ = [
     "ActionTable",
     "CycleError",
+    "EntityGraph",
     "InvalidFormFieldsError",
     "InvalidPeriodIdError",
     "NotFoundError",

@@ -26,10 +26,16 @@ from periodkit.time import (
     LAST_US,
     NEG_INF,
     POS_INF,
+    format_instant,
     from_micros,
     normalise_micros,
     span_micros,
 )
+
+
+def _whole(name: str, value: object, least: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise ValueError(f"{name}={value!r} must be a whole number >= {least}")
 
 
 def _year_bounds(min_year: int, max_year: int) -> tuple[int, int]:
@@ -84,8 +90,8 @@ def periods(
     ``max_length_us`` caps the length of finite periods, which keeps atoms of
     a set close enough to touch and overlap.
     """
-    if max_length_us is not None and (not isinstance(max_length_us, int) or max_length_us < 0):
-        raise ValueError(f"max_length_us={max_length_us!r} must be a whole number >= 0")
+    if max_length_us is not None:
+        _whole("max_length_us", max_length_us, 0)
     bound = micros(min_year=min_year, max_year=max_year, infinities=infinities)
     # A capped period must not run past the years asked for, nor into +inf.
     last = _year_bounds(min_year, max_year)[1]
@@ -116,8 +122,7 @@ def period_sets(
     ``clustered`` (the default) draws short periods in one small window half
     the time, so that atoms touch, abut (one microsecond apart) and overlap.
     """
-    if not isinstance(max_atoms, int) or max_atoms < 0:
-        raise ValueError(f"max_atoms={max_atoms!r} must be a whole number >= 0")
+    _whole("max_atoms", max_atoms, 0)
     anywhere = periods(min_year=min_year, max_year=max_year, infinities=infinities)
     parts = st.lists(anywhere, max_size=max_atoms)
     if clustered:
@@ -148,9 +153,8 @@ _SPAN_PRECISIONS = ("year", "month", "day", "hour", "minute", "second", "fractio
 
 
 def _rows(min_rows: int, max_rows: int) -> None:
-    for name, value in (("min_rows", min_rows), ("max_rows", max_rows)):
-        if not isinstance(value, int) or value < 0:
-            raise ValueError(f"{name}={value!r} must be a whole number >= 0")
+    _whole("min_rows", min_rows, 0)
+    _whole("max_rows", max_rows, 0)
     if min_rows > max_rows:
         raise ValueError(f"min_rows={min_rows} is more than max_rows={max_rows}")
 
@@ -295,8 +299,7 @@ def activity_bodies(
     columns = Schema.of(schema).columns
     if not columns:
         raise ValueError("schema must name at least one field")
-    if not isinstance(max_filters, int) or max_filters < 0:
-        raise ValueError(f"max_filters={max_filters!r} must be a whole number >= 0")
+    _whole("max_filters", max_filters, 0)
     _year_bounds(min_year, max_year)
 
     def spelt(name: str) -> st.SearchStrategy[str]:
@@ -356,8 +359,7 @@ def action_tables(
     ...     assert len(table.during(Period())) == len(table)
     >>> test_everything_overlaps_everything()
     """
-    if not isinstance(max_size, int) or max_size < 0:
-        raise ValueError(f"max_size={max_size!r} must be a whole number >= 0")
+    _whole("max_size", max_size, 0)
     if not isinstance(form_fields, tuple) or not all(
         isinstance(name, str) and name for name in form_fields
     ):
@@ -378,5 +380,82 @@ def action_tables(
             {"id": f"a{index}", "start_date": p.lo, "end_date": p.hi, "form": draw(forms)}
             for index, p in enumerate(rows)
         )
+
+    return build()
+
+
+_ENTITY_TYPES = ("OFFICE", "ACTION", "PERSON", "ACTION_SUBSCRIPTION")
+
+
+def entity_graphs(
+    *,
+    max_entities: int = 8,
+    types: tuple[str, ...] = _ENTITY_TYPES,
+    max_periods: int = 3,
+    max_parents: int = 4,
+    min_year: int = 2000,
+    max_year: int = 2030,
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Dataset ``entities`` lists (SPEC section 6) whose dependencies form a random DAG.
+
+    Entities ``e0``, ``e1``, ... depend only on earlier ones, on up to
+    ``max_parents`` parents of the given ``types`` (a parent may appear twice,
+    with two spans); dependencies carry a span half the time. Entities own
+    up to ``max_periods`` periods (often none). Bounds cluster in a window of
+    a few microseconds, so that periods touch, abut and overlap, and are
+    written every way the entity dialect allows: ISO text with microseconds,
+    an omitted key, null, or the infinity sentinels. Shrinks towards few
+    entities with no periods or dependencies.
+
+    >>> from hypothesis import given
+    >>> from periodkit.graph import EntityGraph
+    >>> @given(entity_graphs(max_entities=3))
+    ... def test_loads(records):
+    ...     assert EntityGraph.from_records(records).ids[0] == "e0"
+    >>> test_loads()
+    """
+    _whole("max_entities", max_entities, 1)
+    _whole("max_periods", max_periods, 0)
+    _whole("max_parents", max_parents, 0)
+    if not types or not all(isinstance(t, str) and t.isupper() for t in types):
+        raise ValueError(f"types={types!r} must be a non-empty tuple of upper-case words")
+    if min_year < 1971 or max_year > 9998:
+        # The entity dialect reads 1970-01-01 00:00:00 and 9999-12-31 23:59:59 as infinities.
+        raise ValueError(f"years {min_year}..{max_year} must lie within 1971..9998")
+    lo, hi = _year_bounds(min_year, max_year)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[dict[str, Any]]:
+        base = draw(st.integers(lo, hi - 100))
+        finite = st.integers(0, 60).map(lambda offset: base + offset)
+
+        def bounds(item: dict[str, Any]) -> dict[str, Any]:
+            start, end = sorted(draw(st.lists(finite, min_size=2, max_size=2)))
+            for key, value, sentinel in (
+                ("start_date", start, "1970-01-01 00:00:00"),
+                ("end_date", end, "9999-12-31 23:59:59"),
+            ):
+                written = draw(st.sampled_from(["finite", "finite", "omitted", "null", "sentinel"]))
+                if written == "finite":
+                    item[key] = format_instant(value, precision="us")
+                elif written != "omitted":
+                    item[key] = None if written == "null" else sentinel
+            return item
+
+        count = draw(st.integers(1, max_entities))
+        records: list[dict[str, Any]] = []
+        for index in range(count):
+            record: dict[str, Any] = {"id": f"e{index}", "type": draw(st.sampled_from(types))}
+            owned = draw(st.integers(0, max_periods))
+            if owned:
+                record["periods"] = [bounds({}) for _ in range(owned)]
+            if index:
+                parents = draw(st.lists(st.integers(0, index - 1), max_size=max_parents))
+                record["parents"] = [
+                    bounds({"id": f"e{p}"}) if draw(st.booleans()) else {"id": f"e{p}"}
+                    for p in parents
+                ]
+            records.append(record)
+        return records
 
     return build()

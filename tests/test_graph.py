@@ -1,0 +1,290 @@
+"""EntityGraph against a brute-force oracle of SPEC section 3, and its all-or-nothing changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from periodkit import CycleError, NotFoundError, PeriodSet, ValidationError
+from periodkit.graph import EntityGraph
+from periodkit.strategies import entity_graphs
+from periodkit.time import FIRST_US, LAST_US, parse_bound
+
+
+def _span(item: dict[str, Any]) -> tuple[int, int]:
+    return (
+        parse_bound(item.get("start_date"), "start", "entity"),
+        parse_bound(item.get("end_date"), "end", "entity"),
+    )
+
+
+class Oracle:
+    """SPEC section 3 word for word, one instant at a time."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.types = {r["id"]: r.get("type") for r in records}
+        self.own = {r["id"]: [_span(p) for p in r.get("periods") or []] for r in records}
+        self.deps = {
+            r["id"]: [(p["id"], *_span(p)) for p in r.get("parents") or []] for r in records
+        }
+
+    def bounds(self) -> set[int]:
+        spans = [s for owned in self.own.values() for s in owned]
+        spans += [d[1:] for deps in self.deps.values() for d in deps]
+        return {b for span in spans for b in span}
+
+    def valid(self, entity: str, t: int) -> bool:
+        own = self.own[entity]
+        if own and not any(lo <= t <= hi for lo, hi in own):
+            return False
+        by_type: dict[Any, bool] = {}
+        for parent, lo, hi in self.deps[entity]:
+            through = lo <= t <= hi and self.valid(parent, t)
+            kind = self.types[parent]
+            by_type[kind] = by_type.get(kind, False) or through
+        return all(by_type.values())
+
+
+def _contains(validity: PeriodSet, t: int) -> bool:
+    starts, ends = validity.bounds()
+    return any(lo <= t <= hi for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def assert_matches_oracle(graph: EntityGraph, records: list[dict[str, Any]]) -> None:
+    oracle = Oracle(records)
+    everything = graph.effective_all()
+    edges = oracle.bounds() | {FIRST_US, LAST_US}
+    for validity in everything.values():
+        edges.update(b for array in validity.bounds() for b in array.tolist())
+    points = sorted({min(max(b + d, FIRST_US), LAST_US) for b in edges for d in (-1, 0, 1)})
+    for entity, validity in everything.items():
+        for t in points:
+            assert _contains(validity, t) == oracle.valid(entity, t), (entity, t)
+
+
+def views(graph: EntityGraph) -> dict[str, Any]:
+    return {entity: graph.view(entity) for entity in graph.ids}
+
+
+@given(entity_graphs())
+def test_effective_validity_follows_the_rule_at_every_boundary(records):
+    assert_matches_oracle(EntityGraph.from_records(records), records)
+
+
+@given(entity_graphs())
+def test_records_read_back_give_the_same_graph(records):
+    graph = EntityGraph.from_records(records)
+    again = EntityGraph.from_records([graph.record(entity) for entity in graph.ids])
+    assert again.effective_all() == graph.effective_all()
+    assert views(again) == views(graph)
+
+
+# Both ways of recomputing a change: on Python lists, and with the level kernels.
+small_or_kernels = pytest.mark.parametrize("small_change", [64, 0])
+
+
+@small_or_kernels
+@given(entity_graphs(), st.data())
+def test_updates_recompute_like_a_full_propagation(small_change, records, data):
+    graph = EntityGraph.from_records(records)
+    graph.small_change = small_change
+    for _ in range(data.draw(st.integers(1, 3))):
+        entity = data.draw(st.sampled_from(graph.ids))
+        later = data.draw(entity_graphs(max_entities=1))[0].get("periods", [])
+        graph.update(entity, later)
+    incremental = graph.effective_all()
+    graph.propagate()
+    assert graph.effective_all() == incremental
+
+
+@small_or_kernels
+@given(entity_graphs(), st.data())
+def test_structure_changes_recompute_like_a_full_propagation(small_change, records, data):
+    graph = EntityGraph.from_records(records)
+    graph.small_change = small_change
+    child, parent = data.draw(st.lists(st.sampled_from(graph.ids), min_size=2, max_size=2))
+    before = views(graph)
+    try:
+        graph.add_dependency(child, parent, start=None, end="2015-06-01 00:00:00")
+        refused = None
+    except CycleError as error:
+        refused = error.cycle
+    if refused is not None:
+        assert refused[0] == refused[-1] == child
+        assert views(graph) == before
+    if graph._entities[child].parents:
+        graph.remove_dependency(child, min(graph._entities[child].parents))
+    graph.remove_entity(data.draw(st.sampled_from(graph.ids)))
+    incremental = graph.effective_all()
+    graph.propagate()
+    assert graph.effective_all() == incremental
+
+
+def test_a_subscription_needs_its_person_and_its_action():
+    graph = EntityGraph.from_records(
+        [
+            {"id": "person", "type": "PERSON", "periods": [{"end_date": "2019-06-30 23:59:59"}]},
+            {"id": "action", "type": "ACTION", "periods": [{"start_date": "2019-01-01"}]},
+            {"id": "sub", "parents": [{"id": "person"}, {"id": "action"}]},
+        ]
+    )
+    [atom] = graph.effective("sub").atoms
+    assert (atom.start.isoformat(), atom.end.isoformat()) == (
+        "2019-01-01T00:00:00+00:00",
+        "2019-06-30T23:59:59+00:00",
+    )
+
+
+def test_an_action_moved_between_offices_is_valid_under_each_in_turn():
+    records = [
+        {"id": "a", "type": "OFFICE"},
+        {"id": "b", "type": "OFFICE"},
+        {
+            "id": "act",
+            "parents": [
+                {"id": "a", "end_date": "2019-01-31 23:59:59"},
+                {"id": "b", "start_date": "2019-03-01"},
+            ],
+        },
+    ]
+    graph = EntityGraph.from_records(records)
+    assert len(graph.effective("act").atoms) == 2
+    assert_matches_oracle(graph, records)
+
+
+def test_cycle_is_refused_naming_it_and_changes_nothing():
+    graph = EntityGraph.from_records(
+        [{"id": "a"}, {"id": "b", "parents": [{"id": "a"}]}, {"id": "c", "parents": [{"id": "b"}]}]
+    )
+    before = views(graph)
+    with pytest.raises(CycleError) as caught:
+        graph.add_dependency("a", "c")
+    assert caught.value.cycle == ["a", "c", "b", "a"]
+    assert "a -> c -> b -> a" in str(caught.value)
+    assert views(graph) == before
+
+
+def test_cycles_in_records_are_each_reported():
+    records = [
+        {"id": "a", "parents": [{"id": "b"}]},
+        {"id": "b", "parents": [{"id": "a"}]},
+        {"id": "c", "parents": [{"id": "c"}]},
+    ]
+    with pytest.raises(ValidationError) as caught:
+        EntityGraph.from_records(records)
+    assert sorted(p["pointer"] for p in caught.value.problems) == [
+        "/0/parents/0/id",
+        "/2/parents/0/id",
+    ]
+
+
+@given(entity_graphs(), st.data())
+def test_rejected_updates_leave_every_view_unchanged(records, data):
+    graph = EntityGraph.from_records(records)
+    before = views(graph)
+    entity = data.draw(st.sampled_from(graph.ids))
+    good = {"start_date": "2020-01-01 00:00:00"}
+    bad = data.draw(
+        st.sampled_from(
+            [
+                {"start_date": "2020-02-01", "end_date": "2020-01-01"},
+                {"end_date": "tomorrow"},
+                {"period_id": "twice"},
+                {"colour": "red"},
+                "not an object",
+            ]
+        )
+    )
+    body = [good, {"period_id": "twice"}, bad]
+    with pytest.raises(ValidationError):
+        graph.update(entity, body)
+    assert views(graph) == before
+
+
+def test_update_of_a_period_of_another_entity_is_rejected():
+    graph = EntityGraph.from_records([{"id": "a", "periods": [{"period_id": "p"}]}, {"id": "b"}])
+    before = views(graph)
+    with pytest.raises(ValidationError) as caught:
+        graph.update("b", [{"period_id": "q"}, {"period_id": "p"}, {"end_date": "x"}])
+    assert [p["pointer"] for p in caught.value.problems] == [
+        "/periods/1/period_id",
+        "/periods/2/end_date",
+    ]
+    assert "'p'" in caught.value.problems[0]["detail"]
+    assert views(graph) == before
+
+
+def test_update_upserts_keeps_data_and_never_deletes():
+    graph = EntityGraph.from_records(
+        [{"id": "a", "periods": [{"period_id": "p", "data": {"k": 1}}, {"period_id": "q"}]}]
+    )
+    written = graph.update("a", [{"period_id": "p", "start_date": "2019-01-01"}, {}])
+    assert written[0] == "p"
+    assert written[1] not in ("p", "q")
+    owned = {p["period_id"]: p for p in graph.view("a")["owned"]}
+    assert set(owned) == {"p", "q", written[1]}
+    assert owned["p"]["data"] == {"k": 1}
+    assert owned["p"]["start_date"] == "2019-01-01 00:00:00"
+    assert owned["p"]["end_date"] == "9999-12-31 23:59:59"
+
+
+def test_unknown_entities_are_not_found():
+    graph = EntityGraph.from_records([{"id": "a"}])
+    for call in (
+        lambda: graph.view("x"),
+        lambda: graph.update("x", []),
+        lambda: graph.effective("x"),
+        lambda: graph.add_dependency("a", "x"),
+        lambda: graph.remove_entity("x"),
+    ):
+        with pytest.raises(NotFoundError, match="'x'"):
+            call()
+
+
+def test_bad_records_report_every_problem_and_build_nothing():
+    records = [
+        {"id": "a", "type": "office", "periods": [{"end_date": "2019-13-01"}]},
+        {"id": "b", "parents": [{"id": "nobody"}], "periods": [{"start_date": 5}]},
+        {"name": "no id"},
+        {"id": "c", "periods": [{"start_date": "2020-01-02", "end_date": "2020-01-01"}]},
+    ]
+    with pytest.raises(ValidationError) as caught:
+        EntityGraph.from_records(records)
+    assert [p["pointer"] for p in caught.value.problems] == [
+        "/0/type",
+        "/0/periods/0/end_date",
+        "/1/periods/0/start_date",
+        "/2/id",
+        "/3/periods/0/end_date",
+        "/1/parents/0/id",
+    ]
+    assert "'2019-13-01'" in caught.value.problems[1]["detail"]
+
+
+def test_a_sentinel_on_the_wrong_side_is_start_after_end():
+    with pytest.raises(ValidationError, match="/0/periods/0/end_date"):
+        EntityGraph.from_records(
+            [
+                {
+                    "id": "a",
+                    "periods": [{"start_date": "2019-01-01", "end_date": "1970-01-01 00:00:00"}],
+                }
+            ]
+        )
+
+
+def test_add_entity_then_dependency_and_period_removal():
+    graph = EntityGraph()
+    graph.add_entity("office", type="OFFICE", name="HQ", team_id=7)
+    graph.add_entity("action", type="ACTION")
+    graph.update("office", [{"period_id": "p", "end_date": "2019-12-31 23:59:59"}])
+    graph.add_dependency("action", "office")
+    assert graph.effective("action") == graph.effective("office")
+    graph.remove_period("office", "p")
+    assert graph.effective("action") == ~PeriodSet()
+    with pytest.raises(ValidationError, match="already exists"):
+        graph.add_entity("office")
+    assert len(graph) == 2

@@ -193,7 +193,9 @@ class EntityGraph:
         }
         problems: list[Problem] = []
         while True:
-            placed = np.concatenate(layers(self._live_slots(), self._compiled()) or [[]])
+            placed = np.concatenate(
+                layers(self._live_slots(), self._compiled()) or [np.empty(0, dtype=np.int64)]
+            )
             if len(placed) == len(self._entities):
                 break
             cycle = self._a_cycle(set(placed.astype(np.int64).tolist()))
@@ -605,8 +607,8 @@ class EntityGraph:
         listing = {}
         for listed, level, neighbour in self._reached(origin, outward, back):
             dep, child = (listed, neighbour) if upward else (neighbour, listed)
-            head = {"dep_id": dep.id, "dep_type": dep.type}
-            tail = {"entity_id": child.id}
+            head: dict[str, str | None] = {"dep_id": dep.id, "dep_type": dep.type}
+            tail: dict[str, str | None] = {"entity_id": child.id}
             if upward:
                 head["dep_name"] = dep.name
             else:

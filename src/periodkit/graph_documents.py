@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from periodkit.errors import ParseError, Problem
-from periodkit.time import format_instant, parse_bound
+from periodkit.time import Side, format_instant, parse_bound
 
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*", re.ASCII)
 _PERIOD_KEYS = ("period_id", "start_date", "end_date", "data")
@@ -107,7 +107,8 @@ def read_span(
     True
     """
     bounds = []
-    for key, side in (("start_date", "start"), ("end_date", "end")):
+    sides: tuple[tuple[str, Side], ...] = (("start_date", "start"), ("end_date", "end"))
+    for key, side in sides:
         try:
             bounds.append(parse_bound(item.get(key), side, "entity"))
         except ParseError as error:

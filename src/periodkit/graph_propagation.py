@@ -116,7 +116,7 @@ class AtomStore:
     def _rebind(self) -> None:
         # ``lists`` and ``write_lists`` go through plain memoryviews: a numpy call
         # costs tens of microseconds when the caches are cold, a memoryview slice little.
-        self._views = tuple(memoryview(a) for a in (self.start, self.count, self.lo, self.hi))
+        self._views = tuple(a.data for a in (self.start, self.count, self.lo, self.hi))
 
     def grow_slots(self, slots: int) -> None:
         """Make room for slot numbers below ``slots``; new slots hold no atom."""

@@ -18,6 +18,7 @@ Result(positions=[1, 3], total=2)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,7 @@ class Table:
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, schema: Schema | dict[str, str], *, prepare: bool = False
+        cls, frame: pd.DataFrame, schema: Schema | Mapping[str, str], *, prepare: bool = False
     ) -> Table:
         """A table over ``frame``; ``prepare`` converts every column now instead of lazily.
 

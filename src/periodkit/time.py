@@ -58,7 +58,7 @@ LAST_US = 253_402_300_800 * _US_PER_SECOND - 1
 
 ENTITY_START_SENTINEL = "1970-01-01 00:00:00"
 ENTITY_END_SENTINEL = "9999-12-31 23:59:59"
-_ENTITY_END_SENTINEL_US = LAST_US - (_US_PER_SECOND - 1)
+_ENTITY_END_MOMENT = _EPOCH + _dt.timedelta(microseconds=LAST_US - (_US_PER_SECOND - 1))
 
 _EXPECTED = "an ISO 8601 instant such as 2019-12-12T09:30:25.123Z"
 _SPAN_EXPECTED = "a date or date-time such as 2019, 2019-12, 2019-12-12 or 2019-12-12T09:30"
@@ -113,7 +113,11 @@ def to_micros(instant: Instant) -> int:
     """
     if is_infinite(instant):
         return NEG_INF if instant == -P.inf else POS_INF
-    moment = parse_instant(instant)
+    # The scalar form itself needs no parsing: most callers pass what
+    # parse_instant returned.
+    moment = (
+        instant if type(instant) is _dt.datetime and instant.tzinfo is UTC else _scalar(instant)
+    )
     return normalise_micros(_raw_micros(moment))
 
 
@@ -138,9 +142,7 @@ def from_micros(us: int) -> Instant:
 # --- parsing -----------------------------------------------------------------
 
 
-def _two_digit_offset(text: str, offset: str | None) -> _dt.timedelta:
-    if offset is None or offset == "Z":
-        return _dt.timedelta(0)
+def _two_digit_offset(text: str, offset: str) -> _dt.timedelta:
     hours, minutes = int(offset[1:3]), int(offset[4:6])
     if hours > 23 or minutes > 59:
         raise ParseError(f"{text!r} has an invalid UTC offset {offset!r} (expected ±HH:MM)")
@@ -175,8 +177,9 @@ def _from_parts(text: str, parts: dict[str, str | None]) -> tuple[_dt.datetime, 
         raise ParseError(f"{text!r} is not a valid calendar date-time ({exc})") from None
     if naive.year < 1:
         raise ParseError(f"{text!r} is out of range: years run from 0001 to 9999")
-    shifted = _shift_checked(naive, _two_digit_offset(text, parts["offset"]), text)
-    return shifted.replace(tzinfo=UTC), precision
+    if parts["offset"] not in (None, "Z"):
+        naive = _shift_checked(naive, _two_digit_offset(text, parts["offset"]), text)
+    return naive.replace(tzinfo=UTC), precision
 
 
 def _match(text: str, what: str) -> dict[str, str | None]:
@@ -186,12 +189,12 @@ def _match(text: str, what: str) -> dict[str, str | None]:
     return found.groupdict()
 
 
-def _shift_checked(naive: _dt.datetime, shift: _dt.timedelta, text: str) -> _dt.datetime:
+def _shift_checked(naive: _dt.datetime, shift: _dt.timedelta, value: object) -> _dt.datetime:
     try:
         return naive - shift
     except OverflowError:
         raise ParseError(
-            f"{text!r} is out of range once shifted to UTC: years run from 0001 to 9999"
+            f"{value!r} is out of range once shifted to UTC: years run from 0001 to 9999"
         ) from None
 
 
@@ -206,11 +209,11 @@ def _parse_text(text: str) -> _dt.datetime:
     return moment
 
 
-def _from_datetime(value: _dt.datetime, where: str) -> _dt.datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
+def _from_datetime(value: _dt.datetime) -> _dt.datetime:
+    offset = value.utcoffset()
+    if offset is None:
         return value.replace(tzinfo=UTC)
-    naive = value.replace(tzinfo=None)
-    return _shift_checked(naive, value.utcoffset() or _dt.timedelta(0), where).replace(tzinfo=UTC)
+    return _shift_checked(value.replace(tzinfo=None), offset, value).replace(tzinfo=UTC)
 
 
 def _whole_micros(nanos: int, value: object) -> int:
@@ -246,7 +249,7 @@ def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
     if dialect == "entity":
         if moment == _EPOCH:
             return -P.inf
-        if moment >= _EPOCH + _dt.timedelta(microseconds=_ENTITY_END_SENTINEL_US):
+        if moment >= _ENTITY_END_MOMENT:
             return P.inf
     return moment
 
@@ -262,7 +265,7 @@ def _scalar(value: object) -> _dt.datetime:
         base = stamp.to_pydatetime(warn=False).replace(tzinfo=UTC)
         return base if micros is None else _EPOCH + _dt.timedelta(microseconds=micros)
     if isinstance(value, _dt.datetime):
-        return _from_datetime(value, repr(value))
+        return _from_datetime(value)
     if isinstance(value, _dt.date):
         return _dt.datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, np.datetime64):

@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 
 from periodkit.actions import ActionTable
+from periodkit.errors import ValidationError
+from periodkit.graph import EntityGraph
 from periodkit.periods import Period, PeriodSet
 from periodkit.query import parse_activities, parse_fourme, parse_jsonapi
 from periodkit.query.evaluate import Table
@@ -52,6 +54,7 @@ def report(dataset: Dataset) -> list[str]:
         "periodkit demo",
         *_time_and_periods(),
         *_team_periods(dataset),
+        *_entity_graph(dataset),
         *_out_of_office(dataset),
         *_actions_by_category(dataset),
         *_activities(dataset),
@@ -104,6 +107,45 @@ def _team_periods(dataset: Dataset) -> list[str]:
             for a in shown
         ),
         f"  first note: {answer['notes'][0] if answer['notes'] else None}",
+    ]
+
+
+def _entity_graph(dataset: Dataset) -> list[str]:
+    graph = EntityGraph.from_records(dataset.get("entities", []))
+    view = graph.view("example-action-id")
+    subscription = "example-action-subscription-id"
+    before = graph.effective(subscription)
+    graph.update(
+        "example-office-id",
+        [
+            {
+                "period_id": "example-office-period-id",
+                "start_date": "2017-01-01 00:00:00",
+                "end_date": "2018-06-30 23:59:59",
+            }
+        ],
+    )
+    after = graph.effective(subscription)
+    try:
+        graph.update(
+            "example-action-id",
+            [
+                {"period_id": "example-office-period-id"},
+                {"start_date": "2019-01-02", "end_date": "2019-01-01"},
+            ],
+        )
+        refusal = ["  (accepted: this should not happen)"]
+    except ValidationError as error:
+        refusal = [f"  {problem['pointer']}: {problem['detail']}" for problem in error.problems]
+    return [
+        *_section("Seed 001: entity validity through the graph"),
+        "GET /period/view/example-action-id:",
+        *(f"  {line}" for line in json.dumps(view, indent=1).splitlines()),
+        f"{subscription} valid: {before}",
+        "after the office closes on 2018-06-30 (only the office and its descendants recomputed):",
+        f"  {after}",
+        "a rejected update changes nothing and lists every problem:",
+        *refusal,
     ]
 
 

@@ -4,6 +4,7 @@ Python's datetime arithmetic is the oracle for what a text names.
 """
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from periodkit.time import (
     NAT,
     NEG_INF,
     POS_INF,
+    BoundReader,
     format_instants,
     from_micros,
     parse_bound,
@@ -338,3 +340,27 @@ def test_spans_reject_what_is_not_a_date():
         parse_span("2019-1")
     with pytest.raises(ParseError, match=r"'2019-12-12T09:30:25.1234567' has 7 fractional digits"):
         parse_span("2019-12-12T09:30:25.1234567")
+
+
+@given(
+    st.lists(
+        iso_texts().map(lambda case: case[0])
+        | micros().map(lambda us: format_instant(us, dialect="entity"))
+        | st.sampled_from(["1970-01-01 00:00:00", "9999-12-31 23:59:59", "2019-02-30", "x\n", "é"])
+        | st.none()
+        | st.integers(),
+        max_size=12,
+    ),
+    st.sampled_from(["iso", "entity"]),
+)
+def test_bound_reader_agrees_with_parse_bound(values, dialect):
+    read = BoundReader(values, dialect)
+    for value in values:
+        for side in ("start", "end"):
+            try:
+                expected = parse_bound(value, side, dialect)
+            except ParseError as error:
+                with pytest.raises(ParseError, match=re.escape(str(error))):
+                    read(value, side)
+            else:
+                assert read(value, side) == expected

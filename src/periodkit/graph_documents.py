@@ -18,11 +18,11 @@ or null start is -inf, a missing or null end is +inf, and the sentinels
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from periodkit.errors import ParseError, Problem
-from periodkit.time import Side, format_instant, parse_bound
+from periodkit.time import BoundReader, Side, format_instant, parse_bound
 
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*", re.ASCII)
 _PERIOD_KEYS = ("period_id", "start_date", "end_date", "data")
@@ -98,8 +98,15 @@ def _optional_text(value: object, pointer: str, what: str, problems: list[Proble
     return False
 
 
+def _entity_bound(value: object, side: Side) -> int:
+    return parse_bound(value, side, "entity")
+
+
 def read_span(
-    item: Mapping[str, Any], pointer: str, problems: list[Problem]
+    item: Mapping[str, Any],
+    pointer: str,
+    problems: list[Problem],
+    read: Callable[[object, Side], int] = _entity_bound,
 ) -> tuple[int, int] | None:
     """The ``start_date``/``end_date`` of an object as vector-form bounds, or None on a problem.
 
@@ -110,7 +117,7 @@ def read_span(
     sides: tuple[tuple[str, Side], ...] = (("start_date", "start"), ("end_date", "end"))
     for key, side in sides:
         try:
-            bounds.append(parse_bound(item.get(key), side, "entity"))
+            bounds.append(read(item.get(key), side))
         except ParseError as error:
             _problem(problems, f"{pointer}/{key}", str(error))
     if len(bounds) < 2:
@@ -127,7 +134,12 @@ def read_span(
 
 
 def _dated(
-    item: object, pointer: str, allowed: tuple[str, ...], identifier: str, problems: list[Problem]
+    item: object,
+    pointer: str,
+    allowed: tuple[str, ...],
+    identifier: str,
+    problems: list[Problem],
+    read: Callable[[object, Side], int],
 ) -> tuple[Mapping[str, Any], int, int] | None:
     """An object with an id field and a span, or None when it has a problem.
 
@@ -143,27 +155,34 @@ def _dated(
         _problem(problems, f"{pointer}/id", "a dependency needs the parent's id")
     else:
         _optional_text(value, f"{pointer}/{identifier}", identifier, problems)
-    span = read_span(item, pointer, problems)
+    span = read_span(item, pointer, problems, read)
     if span is None or len(problems) > before:
         return None
     return item, span[0], span[1]
 
 
-def read_period(item: object, pointer: str, problems: list[Problem]) -> WrittenPeriod | None:
+def read_period(
+    item: object,
+    pointer: str,
+    problems: list[Problem],
+    read: Callable[[object, Side], int] = _entity_bound,
+) -> WrittenPeriod | None:
     """One period object (``period_id``, ``start_date``, ``end_date``, ``data``), or None."""
-    found = _dated(item, pointer, _PERIOD_KEYS, "period_id", problems)
+    found = _dated(item, pointer, _PERIOD_KEYS, "period_id", problems, read)
     if found is None:
         return None
-    read, lo, hi = found
-    return WrittenPeriod(read.get("period_id"), lo, hi, read.get("data"), "data" in read)
+    fields, lo, hi = found
+    return WrittenPeriod(fields.get("period_id"), lo, hi, fields.get("data"), "data" in fields)
 
 
-def _read_parent(item: object, pointer: str, problems: list[Problem]) -> Dependency | None:
-    found = _dated(item, pointer, _PARENT_KEYS, "id", problems)
+def _read_parent(
+    item: object, pointer: str, problems: list[Problem], read: Callable[[object, Side], int]
+) -> Dependency | None:
+    found = _dated(item, pointer, _PARENT_KEYS, "id", problems, read)
     if found is None:
         return None
-    read, lo, hi = found
-    return Dependency(read["id"], lo, hi, f"{pointer}/id")
+    fields, lo, hi = found
+    return Dependency(fields["id"], lo, hi, f"{pointer}/id")
 
 
 def _read_fields(record: Mapping[str, Any], pointer: str, problems: list[Problem]) -> bool:
@@ -194,6 +213,20 @@ def read_entity_fields(record: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def _dates_of(records: object) -> Iterator[object]:
+    """Every date of the entities list, so that they are parsed together; shapes are
+    checked later, by the reading itself."""
+    for record in records if isinstance(records, list | tuple) else ():
+        if not isinstance(record, Mapping):
+            continue
+        for key in ("periods", "parents"):
+            items = record.get(key)
+            for item in items if isinstance(items, list | tuple) else ():
+                if isinstance(item, Mapping):
+                    yield item.get("start_date")
+                    yield item.get("end_date")
+
+
 def read_records(records: object) -> tuple[list[EntityRecord], list[Problem]]:
     """Validate the dataset's ``entities`` list: the records read and every problem found.
 
@@ -205,7 +238,8 @@ def read_records(records: object) -> tuple[list[EntityRecord], list[Problem]]:
     ['/1/id', '/1/parents/0/id']
     """
     problems: list[Problem] = []
-    read: list[EntityRecord] = []
+    read = BoundReader(_dates_of(records), "entity")
+    entities: list[EntityRecord] = []
     seen: dict[str, str] = {}
     period_seen: dict[str, str] = {}
     for index, record in enumerate(_list(records, "", problems)):
@@ -223,7 +257,7 @@ def read_records(records: object) -> tuple[list[EntityRecord], list[Problem]]:
         periods = []
         for at, item in enumerate(_list(record.get("periods"), f"{pointer}/periods", problems)):
             here = f"{pointer}/periods/{at}"
-            period = read_period(item, here, problems)
+            period = read_period(item, here, problems, read)
             if period is None:
                 continue
             if period.period_id is not None:
@@ -239,9 +273,10 @@ def read_records(records: object) -> tuple[list[EntityRecord], list[Problem]]:
         parents = [
             dependency
             for at, item in enumerate(_list(record.get("parents"), f"{pointer}/parents", problems))
-            if (dependency := _read_parent(item, f"{pointer}/parents/{at}", problems)) is not None
+            if (dependency := _read_parent(item, f"{pointer}/parents/{at}", problems, read))
+            is not None
         ]
-        read.append(
+        entities.append(
             EntityRecord(
                 entity_id,
                 record.get("type"),
@@ -251,7 +286,7 @@ def read_records(records: object) -> tuple[list[EntityRecord], list[Problem]]:
                 parents,
             )
         )
-    for record in read:
+    for record in entities:
         for dependency in record.parents:
             if dependency.parent_id not in seen:
                 _problem(
@@ -259,7 +294,7 @@ def read_records(records: object) -> tuple[list[EntityRecord], list[Problem]]:
                     dependency.pointer,
                     f"parent {dependency.parent_id!r} is not an entity of the list",
                 )
-    return read, problems
+    return entities, problems
 
 
 def read_writes(

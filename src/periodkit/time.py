@@ -484,27 +484,78 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
     except (TypeError, UnicodeEncodeError):
         texts, missing = _fill_missing(texts)
         blob = "\n".join(texts).encode("ascii")
-    split = _byte_rows(blob, len(texts))
-    if split is None:
+    parsed = _parse_blob(blob, len(texts))
+    if parsed is None:
         index = next(i for i, text in enumerate(texts) if "\n" in text)
         raise ParseError(
             f"value {texts[index]!r} at index {index} is not an instant (expected {_EXPECTED})"
         )
-    rows, length = split
-    micros = np.empty(len(texts), dtype=np.int64)
-    valid = np.empty(len(texts), dtype=bool)
-    # Chunks small enough that every temporary stays in cache.
-    for start in range(0, len(texts), _CHUNK):
-        part = slice(start, start + _CHUNK)
-        micros[part], valid[part] = _parse_columns(
-            _columns_of(rows[part], length[part]), length[part]
-        )
+    micros, valid = parsed
     if missing is not None:
         valid |= missing
         micros[missing] = NAT
     if not valid.all():
         _raise_first_bad(texts, int(np.flatnonzero(~valid)[0]))
     return micros.view("datetime64[us]")
+
+
+def _parse_blob(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Micros and a validity mask of ``count`` newline-separated ASCII texts.
+
+    ``None`` when the blob does not split into ``count`` texts.
+    """
+    split = _byte_rows(blob, count)
+    if split is None:
+        return None
+    rows, length = split
+    micros = np.empty(count, dtype=np.int64)
+    valid = np.empty(count, dtype=bool)
+    # Chunks small enough that every temporary stays in cache.
+    for start in range(0, count, _CHUNK):
+        part = slice(start, start + _CHUNK)
+        micros[part], valid[part] = _parse_columns(
+            _columns_of(rows[part], length[part]), length[part]
+        )
+    return micros, valid
+
+
+class BoundReader:
+    """``parse_bound`` for a batch of values known in advance, such as a document's dates.
+
+    The distinct ASCII texts among ``values`` are parsed together by the
+    vector parser when the reader is made; reading a bound is then a lookup.
+    Any other value (and a text the vector parser rejects, so that its error
+    message is the scalar parser's) goes through ``parse_bound``.
+
+    >>> read = BoundReader(["2019-12-12 09:30:00", "1970-01-01 00:00:00"], "entity")
+    >>> read("2019-12-12 09:30:00", "start"), read("1970-01-01 00:00:00", "end") == NEG_INF
+    (1576143000000000, True)
+    >>> read(None, "end") == POS_INF
+    True
+    """
+
+    def __init__(self, values: Iterable[object], dialect: Dialect = "iso") -> None:
+        if dialect not in ("iso", "entity"):
+            raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+        self._dialect: Dialect = dialect
+        texts = [v for v in {v for v in values if type(v) is str} if v.isascii() and "\n" not in v]
+        parsed = _parse_blob("\n".join(texts).encode("ascii"), len(texts)) if texts else None
+        self._known: dict[str, int] = {}
+        if parsed is not None:
+            micros, valid = parsed
+            if dialect == "entity":
+                micros[micros == 0] = NEG_INF
+                micros[micros >= _raw_micros(_ENTITY_END_MOMENT)] = POS_INF
+            self._known = {
+                text: us
+                for text, us, ok in zip(texts, micros.tolist(), valid.tolist(), strict=True)
+                if ok
+            }
+
+    def __call__(self, value: object, side: Side) -> int:
+        """The bound ``value`` names on ``side``, in the vector form."""
+        known = self._known.get(value) if type(value) is str else None
+        return parse_bound(value, side, self._dialect) if known is None else known
 
 
 def _raise_first_bad(texts: list[str], suspect: int) -> None:

@@ -2,7 +2,9 @@
 
 import json
 
-from periodkit.demo import load_sample, report
+from tests import seeds
+
+from periodkit.demo import SEED_004_BODY, load_sample, report
 
 LINES = report(load_sample())
 
@@ -42,55 +44,10 @@ def test_seed_004_gives_the_seeds_rows_in_the_seeds_order():
     assert [line.split(",")[0] for line in lines[2:]] == ["  [3", "  [2", "  [1"]
 
 
-SEED_001_VIEW = {
-    "entity_type": "ACTION",
-    "entity_name": "Base safety (4 hours)",
-    "owned": [
-        {
-            "period_id": "example-period-id",
-            "data": None,
-            "start_date": "2017-01-01 00:00:00",
-            "end_date": "2019-09-26 00:00:00",
-            "entity_id": "example-action-id",
-            "entity_name": "Base safety (4 hours)",
-            "entity_type": "ACTION",
-        }
-    ],
-    "child": {
-        "example-action-subscription-id": [
-            {
-                "dep_id": "example-action-id",
-                "dep_type": "ACTION",
-                "start_date": "2017-01-01 00:00:00",
-                "end_date": "2019-09-26 00:00:00",
-                "entity_id": "example-action-subscription-id",
-                "entity_name": "Jon Snow on Base safety (4 hours)",
-                "entity_type": "ACTION_SUBSCRIPTION",
-                "level": "0",
-            }
-        ]
-    },
-    "parent": {
-        "example-office-id": [
-            {
-                "dep_id": "example-office-id",
-                "dep_type": "OFFICE",
-                "dep_name": "San Jose central office",
-                "start_date": "2017-01-01 00:00:00",
-                "end_date": "2019-09-26 00:00:00",
-                "entity_id": "example-action-id",
-                "entity_type": "ACTION",
-                "level": "0",
-            }
-        ]
-    },
-}
-
-
 def test_seed_001_prints_the_seeds_view_and_propagates_an_update():
     lines = section("Seed 001: entity validity through the graph")
     end = next(i for i, line in enumerate(lines) if line.startswith("example-action-subscription"))
-    assert json.loads("\n".join(lines[1:end])) == SEED_001_VIEW
+    assert json.loads("\n".join(lines[1:end])) == seeds.SEED_001_VIEW
     assert (
         lines[-4]
         == "  PeriodSet([Period(start='2017-01-01T00:00:00Z', end='2018-06-30T23:59:59Z')])"
@@ -99,3 +56,7 @@ def test_seed_001_prints_the_seeds_view_and_propagates_an_update():
         "  /periods/0/period_id",
         "  /periods/1/end_date",
     ]
+
+
+def test_the_demo_asks_the_seed_004_question_as_the_seed_means_it():
+    assert SEED_004_BODY == seeds.SEED_004_BODY

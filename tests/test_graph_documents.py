@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from tests.seeds import SEED_001_VIEW
 
 from periodkit.errors import ValidationError
 from periodkit.graph import EntityGraph
@@ -35,53 +34,6 @@ SEED_RECORDS = [
     },
 ]
 
-# The example of seed 001 (GET /period/view/{id}), as the seed prints it.
-SEED_VIEW = json.loads("""
-{
-"entity_type": "ACTION",
-"entity_name": "Base safety (4 hours)",
-"owned": [
-{
-"period_id": "example-period-id",
-"data": null,
-"start_date": "2017-01-01 00:00:00",
-"end_date": "2019-09-26 00:00:00",
-"entity_id": "example-action-id",
-"entity_name": "Base safety (4 hours)",
-"entity_type": "ACTION"
-}
-],
-"child": {
-"example-action-subscription-id": [
-{
-"dep_id": "example-action-id",
-"dep_type": "ACTION",
-"start_date": "2017-01-01 00:00:00",
-"end_date": "2019-09-26 00:00:00",
-"entity_id": "example-action-subscription-id",
-"entity_name": "Jon Snow on Base safety (4 hours)",
-"entity_type": "ACTION_SUBSCRIPTION",
-"level": "0"
-}
-]
-},
-"parent": {
-"example-office-id": [
-{
-"dep_id": "example-office-id",
-"dep_type": "OFFICE",
-"dep_name": "San Jose central office",
-"start_date": "2017-01-01 00:00:00",
-"end_date": "2019-09-26 00:00:00",
-"entity_id": "example-action-id",
-"entity_type": "ACTION",
-"level": "0"
-}
-]
-}
-}
-""")
-
 
 def _key_order(document: object) -> object:
     """Dicts as lists of (key, value) pairs, so that key order is compared too."""
@@ -94,15 +46,15 @@ def _key_order(document: object) -> object:
 
 def test_seed_view_of_the_action_equals_the_seed_example():
     view = EntityGraph.from_records(SEED_RECORDS).view("example-action-id")
-    assert view == SEED_VIEW
-    assert _key_order(view) == _key_order(SEED_VIEW)
+    assert view == SEED_001_VIEW
+    assert _key_order(view) == _key_order(SEED_001_VIEW)
 
 
 def test_seed_update_example_writes_and_keeps_the_view():
     graph = EntityGraph.from_records(SEED_RECORDS)
     body = {"periods": [{"period_id": "example-period-id", **DATES}]}
     assert graph.update("example-action-id", body["periods"]) == ["example-period-id"]
-    assert graph.view("example-action-id") == SEED_VIEW
+    assert graph.view("example-action-id") == SEED_001_VIEW
 
 
 def _diamond() -> EntityGraph:

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from oracle import assert_agrees, compare
+from tests.seeds import SEED_004_BODY
 
 from periodkit.errors import (
     BodyShapeError,
@@ -106,19 +107,10 @@ SEED_ROWS = pd.DataFrame(
         ],
     }
 )
-# The seed's body is not valid JSON (braces around `fields`, missing commas);
-# this is the body it means.
-SEED_BODY = {
-    "offset": 0,
-    "sort": [{"property": "Num", "direction": "desc"}],
-    "limit": 0,
-    "fields": ["Num", "Details", "Activity", "Created_Date"],
-    "filters": [{"name": "Created_Date", "operation": "=", "value": "2019-12"}],
-}
 
 
 def test_seed_example_gives_the_seed_rows_in_order():
-    got = parse_activities(SEED_BODY, SEED_SCHEMA).evaluate(SEED_ROWS)
+    got = parse_activities(SEED_004_BODY, SEED_SCHEMA).evaluate(SEED_ROWS)
     assert got.columns.tolist() == ["Num", "Details", "Activity", "Created_Date"]
     assert got["Num"].tolist() == [3, 2, 1]
     assert got["Activity"].tolist() == [

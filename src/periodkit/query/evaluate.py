@@ -31,7 +31,6 @@ from periodkit.query.schema import TEXT, Column, Schema
 from periodkit.time import NAT, parse_instants, to_micros
 
 _INT64_MIN = np.iinfo(np.int64).min
-_INT64_MAX = np.iinfo(np.int64).max
 # Below this share of the matches, selecting the first rows by a partition
 # beats sorting every match.
 _TOP_K_SHARE = 0.25

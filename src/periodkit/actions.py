@@ -391,6 +391,12 @@ class ActionTable:
 
         Ascending by default; ``order="start"`` sorts them by start instead,
         ties in input order.
+
+        >>> table = ActionTable.from_records([
+        ...     {"id": "a", "start_date": "2024-08-12T09:00Z", "end_date": "2024-08-12T10:00Z"},
+        ...     {"id": "b", "start_date": "2024-08-12T08:00:00Z"}])
+        >>> table.during(Period("2024-08-12T08:30:00Z", None)).tolist()
+        [0]
         """
         if isinstance(period_or_set, Period):
             atoms = np.array([period_or_set.lo]), np.array([period_or_set.hi])
@@ -416,7 +422,11 @@ class ActionTable:
     def bounds(
         self, positions: Sequence[int] | np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Start and end (int64 microseconds) of the actions at input positions (all by default)."""
+        """Start and end (int64 microseconds) of the actions at input positions (all by default).
+
+        >>> ActionTable.from_arrays(["a", "b"], [5, 0], [9, 3]).bounds()[0].tolist()
+        [5, 0]
+        """
         rows = self._sorted_rows(positions)
         return self._starts[rows], self._ends[rows]
 
@@ -455,6 +465,12 @@ class ActionTable:
         dialect, ``.mmmZ``; ``None`` where the action has no value) and under
         ``form`` the requested custom fields it has. ``notes`` lists
         ``{"action_id", "missing_fields"}`` for each action lacking some.
+
+        >>> action = {"id": "a", "start_date": "2024-08-12", "form": {"x": 1}}
+        >>> table = ActionTable.from_records([action])
+        >>> records, notes = table.records([0], ["x", "y"])
+        >>> records[0]["form"], notes
+        ({'x': 1}, [{'action_id': 'a', 'missing_fields': ['y']}])
         """
         rows = np.asarray(positions, dtype=np.int64)
         names = parse_form_fields(form_fields) or []
@@ -496,6 +512,9 @@ class ActionTable:
         Dates are ``datetime64[us, UTC]`` (the infinities stay that type's
         extreme values, so ``from_frame`` reads them back); ``form`` holds one
         dict per action when any action has a custom field.
+
+        >>> ActionTable.from_arrays(["a"], [0], [1]).to_frame()["end_date"].dt.microsecond.tolist()
+        [1]
         """
         starts, ends = self.bounds()
         data: dict[str, Any] = {"id": self._ids, "start_date": starts, "end_date": ends}

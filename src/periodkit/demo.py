@@ -49,7 +49,11 @@ def load_sample() -> dict[str, Any]:
 
 
 def report(dataset: Dataset) -> list[str]:
-    """Every section of the demo, as printed lines."""
+    """Every section of the demo, as printed lines.
+
+    >>> report(load_sample())[2]
+    'Time: one UTC timeline, exact to the microsecond'
+    """
     return [
         "periodkit demo",
         *_time_and_periods(),

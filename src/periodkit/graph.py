@@ -289,6 +289,12 @@ class EntityGraph:
 
         A second dependency on the same parent adds another span. A dependency
         that would close a cycle raises ``CycleError`` naming it.
+
+        >>> office = {"id": "office", "periods": [{"start_date": "2017-01-01"}]}
+        >>> graph = EntityGraph.from_records([office, {"id": "action"}])
+        >>> graph.add_dependency("action", "office")
+        >>> graph.effective("action")
+        PeriodSet([Period(start='2017-01-01T00:00:00Z', end=None)])
         """
         child, parent = self._entity(child_id), self._entity(parent_id)
         problems: list[Problem] = []
@@ -439,6 +445,11 @@ class EntityGraph:
         Own validity in one sweep over all owned periods, then effective
         validity level by level. Changes already recompute what they affect;
         this is the full computation that loading runs (and the benchmark times).
+
+        >>> graph = EntityGraph.from_records([{"id": "a", "periods": [{"end_date": "2019-01-01"}]}])
+        >>> graph.propagate()
+        >>> graph.effective("a").contains("2020-01-01")
+        False
         """
         entities = self._entities.values()
         rows = [(e.slot, lo, hi) for e in entities for lo, hi, _ in e.periods.values()]

@@ -152,7 +152,11 @@ class Period:
         return PeriodSet([self]).overlaps(other)
 
     def to_portion(self) -> P.Interval:
-        """This period as a closed portion interval over aware UTC datetimes."""
+        """This period as a closed portion interval over aware UTC datetimes.
+
+        >>> Period("2019-01-01", "2019-01-02").to_portion().upper
+        datetime.datetime(2019, 1, 2, 0, 0, tzinfo=datetime.timezone.utc)
+        """
         return PeriodSet([self]).to_portion()
 
     def __or__(self, other: Period | PeriodSet) -> PeriodSet:
@@ -306,7 +310,12 @@ class PeriodSet:
         return cls._from_domain(*cls._normalised(lo, hi))
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """The atoms as two sorted, read-only int64 arrays (starts, ends) in the vector form."""
+        """The atoms as two sorted, read-only int64 arrays (starts, ends) in the vector form.
+
+        >>> s = PeriodSet([Period.from_micros(5, 9), Period.from_micros(0, 1)])
+        >>> s.bounds()[0].tolist()
+        [0, 5]
+        """
         return self._starts, self._ends
 
     @property
@@ -344,7 +353,12 @@ class PeriodSet:
         )
 
     def overlaps(self, other: Period | PeriodSet) -> bool:
-        """Whether the two share at least one instant."""
+        """Whether the two share at least one instant.
+
+        >>> january = PeriodSet([Period("2019-01-01", "2019-01-31")])
+        >>> january.overlaps(Period("2019-01-31", None))
+        True
+        """
         return not (self & other).is_empty
 
     def _combine(self, other: object, keep: Any) -> PeriodSet:

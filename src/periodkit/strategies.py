@@ -54,6 +54,10 @@ def micros(
 
     Draws favour the edges that break code: the infinities, the first and
     last finite instants, and instants one microsecond apart.
+
+    >>> from hypothesis import find
+    >>> find(micros(min_year=2000, max_year=2000, infinities=False), lambda us: True)
+    946684800000000
     """
     lo, hi = _year_bounds(min_year, max_year)
     finite = st.integers(max(lo, FIRST_US + 1), min(hi, LAST_US - 1)) | st.integers(-10, 10)
@@ -66,12 +70,22 @@ def micros(
 def instants(
     *, min_year: int = 1, max_year: int = 9999, infinities: bool = True
 ) -> st.SearchStrategy[Any]:
-    """Instants in the scalar form: aware UTC datetimes, and portion's infinities by default."""
+    """Instants in the scalar form: aware UTC datetimes, and portion's infinities by default.
+
+    >>> from hypothesis import find
+    >>> find(instants(min_year=2000, max_year=2000, infinities=False), lambda t: True)
+    datetime.datetime(2000, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    """
     return micros(min_year=min_year, max_year=max_year, infinities=infinities).map(from_micros)
 
 
 def naive_datetimes(*, min_year: int = 1, max_year: int = 9999) -> st.SearchStrategy[dt.datetime]:
-    """Naive datetimes (which periodkit reads as UTC) across the given years."""
+    """Naive datetimes (which periodkit reads as UTC) across the given years.
+
+    >>> from hypothesis import find
+    >>> find(naive_datetimes(min_year=2000, max_year=2000), lambda t: True)
+    datetime.datetime(2000, 1, 1, 0, 0)
+    """
     _year_bounds(min_year, max_year)
     return st.datetimes(
         min_value=dt.datetime(min_year, 1, 1), max_value=dt.datetime(max_year, 12, 31, 23, 59, 59)
@@ -89,6 +103,10 @@ def periods(
 
     ``max_length_us`` caps the length of finite periods, which keeps atoms of
     a set close enough to touch and overlap.
+
+    >>> from hypothesis import find
+    >>> find(periods(infinities=False, max_length_us=10), lambda p: p.hi > p.lo)
+    Period(start='1970-01-01T00:00:00Z', end='1970-01-01T00:00:00.000001Z')
     """
     if max_length_us is not None:
         _whole("max_length_us", max_length_us, 0)
@@ -121,6 +139,10 @@ def period_sets(
 
     ``clustered`` (the default) draws short periods in one small window half
     the time, so that atoms touch, abut (one microsecond apart) and overlap.
+
+    >>> from hypothesis import find
+    >>> len(find(period_sets(), lambda s: len(s) >= 2))
+    2
     """
     _whole("max_atoms", max_atoms, 0)
     anywhere = periods(min_year=min_year, max_year=max_year, infinities=infinities)
@@ -206,6 +228,10 @@ def query_frames(
     extremes, infinities and instants of ``min_year``..``max_year`` (as
     ``datetime64[us]``). ints are ``Int64``, bools ``boolean``, texts objects.
     Shrinks towards fewer rows.
+
+    >>> from hypothesis import find
+    >>> find(query_frames({"n": "int", "s": "string"}), lambda f: len(f) >= 2).to_dict("list")
+    {'n': [-3, -3], 's': ['', '']}
     """
     import numpy as np
     import pandas as pd
@@ -240,6 +266,10 @@ def query_frames(
 def date_texts(*, min_year: int = 2019, max_year: int = 2020) -> st.SearchStrategy[str]:
     """Dates as filters write them: a year, month, day, hour, minute, second or instant,
     with or without a UTC offset (``Z``, ``+05:30``, ``-08:00``) once a time is given.
+
+    >>> from hypothesis import find
+    >>> find(date_texts(), lambda text: True)
+    '2019'
     """
     # A day's margin keeps a shifted local time inside years 0001..9999.
     moments = _query_instants(min_year, max_year).filter(

@@ -136,6 +136,12 @@ class TeamPeriods:
         missing one leaves that side open), as wire records, sorted by start.
 
         ``team_id`` keeps one team's periods; ``None`` keeps every team's.
+
+        >>> sprint = {"id": 1, "name": "Sprint", "start_date": "2024-08-12T00:00:00Z",
+        ...           "end_date": "2024-08-25T23:59:59.999Z"}
+        >>> periods = TeamPeriods.from_records([sprint])
+        >>> [p["name"] for p in periods.overlapping("2024-08-25")]
+        ['Sprint']
         """
         lo = _range_side(start_date, "start_date", 0)
         hi = _range_side(end_date, "end_date", 1)

@@ -72,7 +72,11 @@ class Page:
         return (self.number - 1) * self.size
 
     def total_pages(self, total: int) -> int:
-        """How many pages ``total`` rows fill (0 when nothing matched)."""
+        """How many pages ``total`` rows fill (0 when nothing matched).
+
+        >>> Page(number=2, size=10).total_pages(13)
+        2
+        """
         return -(-total // self.size)
 
 

@@ -53,7 +53,11 @@ class JsonApiRequest:
     page: Page
 
     def meta(self, total: int) -> dict[str, int]:
-        """The ``meta`` object for ``total`` matching rows (``page_number`` echoes the request)."""
+        """The ``meta`` object for ``total`` matching rows (``page_number`` echoes the request).
+
+        >>> parse_jsonapi("page[number]=2&page[size]=10").meta(total=13)["total_pages"]
+        2
+        """
         return {
             "total_pages": self.page.total_pages(total),
             "total_results": total,

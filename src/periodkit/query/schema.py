@@ -65,7 +65,11 @@ class Schema:
 
     @classmethod
     def of(cls, types: Mapping[str, str] | Schema) -> Schema:
-        """A schema from ``{name: type name}`` (a Schema passes through)."""
+        """A schema from ``{name: type name}`` (a Schema passes through).
+
+        >>> Schema.of({"Num": "int"}).columns[0].type
+        'int'
+        """
         if isinstance(types, Schema):
             return types
         if not isinstance(types, Mapping):

@@ -1,8 +1,5 @@
 """ActionTable against plain Python: selection, construction, projection and memory."""
 
-import json
-from urllib.parse import quote
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,8 +8,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from periodkit import time
-from periodkit.actions import ActionTable, SparseColumn, parse_form_fields
-from periodkit.errors import InvalidFormFieldsError, QueryError, ValidationError
+from periodkit.actions import ActionTable
+from periodkit.errors import QueryError, ValidationError
+from periodkit.forms import SparseColumn
 from periodkit.periods import Period, PeriodSet
 from periodkit.strategies import action_tables, period_sets, periods
 
@@ -192,46 +190,6 @@ def test_infinite_actions_overlap_everything(period):
 # --- form_fields -------------------------------------------------------------
 
 
-def test_form_fields_arrive_url_encoded_decoded_or_as_a_list():
-    text = json.dumps(["department", "budget"])
-    assert parse_form_fields(quote(text)) == ["department", "budget"]
-    assert parse_form_fields(text) == ["department", "budget"]
-    assert parse_form_fields(text.encode()) == ["department", "budget"]
-    assert parse_form_fields(["department"]) == ["department"]
-    assert parse_form_fields("[]") == []
-    assert parse_form_fields(None) is None
-
-
-def test_a_name_with_a_percent_sign_is_not_decoded_twice():
-    assert parse_form_fields('["100%25 done"]') == ["100%25 done"]
-    assert parse_form_fields(quote('["100%25 done"]')) == ["100%25 done"]
-
-
-def test_duplicates_are_asked_for_once_at_their_first_place():
-    assert parse_form_fields('["b", "a", "b", "a"]') == ["b", "a"]
-
-
-@pytest.mark.parametrize(
-    ("value", "quoted"),
-    [
-        ('["a", ""]', "''"),
-        ('["a", 1]', "1"),
-        ('["a", null]', "None"),
-        ('[["a"]]', "['a']"),
-        ('{"a": 1}', '{"a": 1}'),
-        ('"department"', "'\"department\"'"),
-        ("department", "'department'"),
-        ("%5B%22a%22", "'%5B%22a%22'"),
-        (5, "5"),
-    ],
-)
-def test_bad_form_fields_are_refused_naming_the_value(value, quoted):
-    with pytest.raises(InvalidFormFieldsError) as caught:
-        parse_form_fields(value)
-    assert quoted in str(caught.value)
-    assert caught.value.location == "form_fields"
-
-
 # JSON values of every kind, lists of one length included (numpy would
 # gladly read those as a second dimension).
 json_values = st.integers() | st.text(max_size=2) | st.none() | st.lists(st.integers(), max_size=2)
@@ -260,20 +218,6 @@ def test_projection_and_notes_match_reference(rows, asked, data):
         for i in chosen
         if any(k not in rows[i] for k in wanted)
     ]
-
-
-@given(st.integers(0, 300), st.data())
-def test_sparse_column_lookup_matches_a_dict(n, data):
-    present = sorted(data.draw(st.sets(st.integers(0, max(n - 1, 0)), max_size=n)) if n else set())
-    values = [f"v{row}" for row in present]
-    column = SparseColumn.from_positions(n, present, values)
-    asked = np.array(
-        data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=20)) if n else [], dtype=np.int64
-    )
-    has, found = column.lookup(asked)
-    assert has.tolist() == [row in present for row in asked.tolist()]
-    assert found.tolist() == [f"v{row}" for row in asked.tolist() if row in present]
-    assert column.positions().tolist() == present
 
 
 # --- memory ------------------------------------------------------------------

@@ -6,9 +6,9 @@ the input order, or nothing when the input was already sorted), so that the
 kernels of ``periodkit.kernels`` answer ``during`` with binary searches.
 ``team_id``, ``category`` and ``status`` are categoricals; ``created_at`` and
 ``updated_at`` int64 microseconds (NaT when missing); ``description`` and
-``user`` object arrays. Each custom form field is a sparse column: a bitmap
-of the actions that have it, a running count per 64 actions, and the values
-of those actions only.
+``user`` object arrays. Each custom form field is a sparse column of
+``periodkit.forms``: a bitmap of the actions that have it, a running count
+per 64 actions, and the values of those actions only.
 
 >>> table = ActionTable.from_records([
 ...     {"id": "a1", "start_date": "2024-08-12T09:00:00Z", "end_date": "2024-08-12T10:00:00Z",
@@ -24,23 +24,21 @@ of those actions only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
-from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
 
 from periodkit import kernels
 from periodkit.errors import (
-    InvalidFormFieldsError,
     ParseError,
     Problem,
     QueryError,
     ValidationError,
     problem_at,
 )
+from periodkit.forms import SparseColumn, form_columns, object_array, parse_form_fields
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
     FIRST_US,
@@ -77,125 +75,6 @@ FIELDS = (
 _COLUMN_FIELDS = (*CATEGORICAL_FIELDS, *OBJECT_FIELDS, *TIMESTAMP_FIELDS)
 # Reporting every bad row of ten million is no help; the first few say enough.
 _MAX_PROBLEMS = 20
-_WORD = 64
-
-
-def parse_form_fields(value: object) -> list[str] | None:
-    """The field names a ``form_fields`` value asks for, in order, each once.
-
-    Takes the URL-encoded JSON text of the query string, the decoded JSON
-    text, or an already-decoded list; ``None`` means the parameter is absent.
-    A repeated name is asked for once, at its first place.
-
-    >>> parse_form_fields("%5B%22department%22%2C%22budget%22%2C%22department%22%5D")
-    ['department', 'budget']
-    >>> parse_form_fields('["department", ""]')
-    Traceback (most recent call last):
-    ...
-    periodkit.errors.InvalidFormFieldsError: form_fields item 1 is '', expected a non-empty string
-    """
-    if value is None:
-        return None
-    items = value
-    if isinstance(value, str | bytes):
-        items = _decode_json(value.decode() if isinstance(value, bytes) else value)
-    if not isinstance(items, list | tuple):
-        raise InvalidFormFieldsError(
-            f'form_fields {value!r} is not a JSON array of strings such as ["department", "budget"]'
-        )
-    names: dict[str, None] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, str) or not item:
-            raise InvalidFormFieldsError(
-                f"form_fields item {index} is {item!r}, expected a non-empty string"
-            )
-        names.setdefault(item)
-    return list(names)
-
-
-def _decode_json(text: str) -> Any:
-    # Already-decoded text is tried first, so that a field name holding a
-    # "%" is not decoded twice.
-    for candidate in (text, unquote(text)):
-        try:
-            return json.loads(candidate)
-        except ValueError:
-            continue
-    raise InvalidFormFieldsError(
-        f"form_fields {text!r} is not a JSON array of strings such as "
-        '["department", "budget"] (URL-encoded)'
-    )
-
-
-class SparseColumn:
-    """One custom field over a table's input rows: which rows have it, and their values.
-
-    Presence is a bitmap (one bit per row) with a running count per 64 rows,
-    so looking up k rows costs O(k) whatever the fill.
-
-    >>> column = SparseColumn.from_positions(5, [1, 3], ["x", "y"])
-    >>> present, values = column.lookup(np.array([3, 2, 1]))
-    >>> present.tolist(), values.tolist()
-    ([True, False, True], ['y', 'x'])
-    """
-
-    __slots__ = ("_before", "_n", "_values", "_words")
-
-    def __init__(self, n: int, words: np.ndarray, before: np.ndarray, values: Any) -> None:
-        self._n, self._words, self._before, self._values = n, words, before, values
-
-    def __len__(self) -> int:
-        return self._n
-
-    @classmethod
-    def from_positions(
-        cls, n: int, positions: Sequence[int] | np.ndarray, values: Sequence[Any] | np.ndarray
-    ) -> SparseColumn:
-        """A column over ``n`` rows from the rows that have a value, and those values."""
-        rows = np.asarray(positions, dtype=np.int64)
-        if len(rows) != len(values):
-            raise ParseError(f"{len(rows)} positions for {len(values)} values")
-        if len(rows) and (rows.min() < 0 or rows.max() >= n or (np.diff(rows) <= 0).any()):
-            raise ParseError(f"positions must ascend strictly within 0..{n - 1}")
-        mask = np.zeros(-(-n // _WORD) * _WORD, dtype=bool)
-        mask[rows] = True
-        # Packing little-endian bits and reading them as little-endian words
-        # puts row 64w + b at bit b of word w on every platform.
-        words = np.packbits(mask, bitorder="little").view("<u8")
-        counts = np.bitwise_count(words).astype(np.int64)
-        before = np.cumsum(counts) - counts
-        kept = values if isinstance(values, pd.Categorical | np.ndarray) else _objects(values)
-        return cls(n, words, before, kept)
-
-    def lookup(self, rows: np.ndarray) -> tuple[np.ndarray, Any]:
-        """For each row, whether it has a value; and the values of those that do, in order."""
-        word, bit = np.divmod(np.asarray(rows, dtype=np.int64), _WORD)
-        bit = bit.astype(np.uint64)
-        present = ((self._words[word] >> bit) & np.uint64(1)).astype(bool)
-        below = self._words[word] & ((np.uint64(1) << bit) - np.uint64(1))
-        rank = self._before[word] + np.bitwise_count(below)
-        return present, self._values[rank[present]]
-
-    def values(self) -> Any:
-        """The values of the rows that have one, in row order."""
-        return self._values
-
-    def positions(self) -> np.ndarray:
-        """The rows that have a value, ascending."""
-        bits = np.unpackbits(self._words.view(np.uint8), bitorder="little")
-        return np.flatnonzero(bits[: self._n])
-
-    def buffers(self) -> tuple[Any, ...]:
-        """The arrays holding the column: bitmap, counts per 64 rows, values."""
-        return self._words, self._before, self._values
-
-
-def _objects(values: Iterable[Any]) -> np.ndarray:
-    """An object array that keeps each value as it is, lists and dicts included."""
-    items = list(values)
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
 
 
 class ActionTable:
@@ -329,7 +208,7 @@ class ActionTable:
             field["start_date"],
             field["end_date"],
             columns=present,
-            form=_form_columns(len(rows), field["form"]),
+            form=form_columns(len(rows), field["form"]),
         )
 
     @classmethod
@@ -362,7 +241,7 @@ class ActionTable:
             columns={
                 name: _frame_values(frame[name]) for name in _COLUMN_FIELDS if name in frame.columns
             },
-            form=_form_columns(len(frame), [f if isinstance(f, Mapping) else None for f in forms]),
+            form=form_columns(len(frame), [f if isinstance(f, Mapping) else None for f in forms]),
         )
 
     # --- queries -----------------------------------------------------------------
@@ -453,7 +332,7 @@ class ActionTable:
                 return np.full(len(rows), NAT, dtype=np.int64)
             return np.full(len(rows), None, dtype=object)
         if isinstance(values, pd.Categorical):
-            return _categorical_objects(values, rows)
+            return _categoricalobject_array(values, rows)
         return values[rows]
 
     def records(
@@ -590,7 +469,7 @@ def _id_array(ids: Sequence[Any]) -> np.ndarray:
     """Whole-number ids as int64 (8 bytes each); any other ids as an object array."""
     if ids and all(_is_whole(i) for i in ids):
         return np.asarray(ids, dtype=np.int64)
-    return _objects(ids)
+    return object_array(ids)
 
 
 def _vector(
@@ -652,11 +531,11 @@ def _column(name: str, values: Any, ids: np.ndarray, problems: list[Problem]) ->
         return _vector(values, name, ids, problems)
     if name in OBJECT_FIELDS:
         # A frame writes a missing value as NaN; records and JSON mean None.
-        out = _objects(values)
+        out = object_array(values)
         out[pd.isna(out)] = None
         return out
     problems.append(problem_at(None, name, f"{name!r} is not a column of an action"))
-    return _objects(values)
+    return object_array(values)
 
 
 def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, problems: list[Problem]) -> None:
@@ -676,20 +555,7 @@ def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, problems: lis
         )
 
 
-def _form_columns(n: int, forms: Sequence[Mapping[str, Any] | None]) -> dict[str, SparseColumn]:
-    """One sparse column per custom field name, from each action's ``form`` mapping."""
-    found: dict[str, tuple[list[int], list[Any]]] = {}
-    for row, form in enumerate(forms):
-        for name, value in (form or {}).items():
-            rows, values = found.setdefault(str(name), ([], []))
-            rows.append(row)
-            values.append(value)
-    return {
-        name: SparseColumn.from_positions(n, rows, values) for name, (rows, values) in found.items()
-    }
-
-
-def _categorical_objects(values: pd.Categorical, rows: np.ndarray) -> np.ndarray:
+def _categoricalobject_array(values: pd.Categorical, rows: np.ndarray) -> np.ndarray:
     codes = values.codes[rows]
     out = np.full(len(codes), None, dtype=object)
     known = codes >= 0
@@ -700,7 +566,7 @@ def _categorical_objects(values: pd.Categorical, rows: np.ndarray) -> np.ndarray
 def _plain(values: Any) -> list[Any]:
     """Values as plain Python objects (numpy scalars and categoricals unwrapped)."""
     if isinstance(values, pd.Categorical):
-        return _categorical_objects(values, np.arange(len(values))).tolist()
+        return _categoricalobject_array(values, np.arange(len(values))).tolist()
     return np.asarray(values).tolist()
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from periodkit import kernels
-from periodkit.actions import ActionTable, parse_form_fields
+from periodkit.actions import ActionTable
 from periodkit.errors import (
     InvalidPeriodIdError,
     NotFoundError,
@@ -40,6 +40,7 @@ from periodkit.errors import (
     ValidationError,
     problem_at,
 )
+from periodkit.forms import parse_form_fields
 from periodkit.periods import Period
 from periodkit.time import NEG_INF, POS_INF, Side, format_instant, parse_bound, span_micros
 

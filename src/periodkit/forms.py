@@ -1,0 +1,164 @@
+"""Custom form fields: sparse storage over a table's rows, and the ``form_fields`` parameter.
+
+Most actions carry only a few of a team's custom fields, so each field is a
+``SparseColumn``: a bitmap of the rows that have it, a running count per 64
+rows, and the values of those rows only. ``parse_form_fields`` reads the
+seed-000 ``form_fields`` parameter in every form it arrives in.
+
+>>> columns = form_columns(3, [{"budget": 10}, None, {"budget": 20, "site": "Oakland"}])
+>>> sorted(columns), columns["budget"].values().tolist()
+(['budget', 'site'], [10, 20])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+
+from periodkit.errors import InvalidFormFieldsError, ParseError
+
+_WORD = 64
+
+
+def parse_form_fields(value: object) -> list[str] | None:
+    """The field names a ``form_fields`` value asks for, in order, each once.
+
+    Takes the URL-encoded JSON text of the query string, the decoded JSON
+    text, or an already-decoded list; ``None`` means the parameter is absent.
+    A repeated name is asked for once, at its first place.
+
+    >>> parse_form_fields("%5B%22department%22%2C%22budget%22%2C%22department%22%5D")
+    ['department', 'budget']
+    >>> parse_form_fields('["department", ""]')
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.InvalidFormFieldsError: form_fields item 1 is '', expected a non-empty string
+    """
+    if value is None:
+        return None
+    items = value
+    if isinstance(value, str | bytes):
+        items = _decode_json(value.decode() if isinstance(value, bytes) else value)
+    if not isinstance(items, list | tuple):
+        raise InvalidFormFieldsError(
+            f'form_fields {value!r} is not a JSON array of strings such as ["department", "budget"]'
+        )
+    names: dict[str, None] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, str) or not item:
+            raise InvalidFormFieldsError(
+                f"form_fields item {index} is {item!r}, expected a non-empty string"
+            )
+        names.setdefault(item)
+    return list(names)
+
+
+def _decode_json(text: str) -> Any:
+    # Already-decoded text is tried first, so that a field name holding a
+    # "%" is not decoded twice.
+    for candidate in (text, unquote(text)):
+        try:
+            return json.loads(candidate)
+        except ValueError:
+            continue
+    raise InvalidFormFieldsError(
+        f"form_fields {text!r} is not a JSON array of strings such as "
+        '["department", "budget"] (URL-encoded)'
+    )
+
+
+class SparseColumn:
+    """One custom field over a table's input rows: which rows have it, and their values.
+
+    Presence is a bitmap (one bit per row) with a running count per 64 rows,
+    so looking up k rows costs O(k) whatever the fill.
+
+    >>> column = SparseColumn.from_positions(5, [1, 3], ["x", "y"])
+    >>> present, values = column.lookup(np.array([3, 2, 1]))
+    >>> present.tolist(), values.tolist()
+    ([True, False, True], ['y', 'x'])
+    """
+
+    __slots__ = ("_before", "_n", "_values", "_words")
+
+    def __init__(self, n: int, words: np.ndarray, before: np.ndarray, values: Any) -> None:
+        self._n, self._words, self._before, self._values = n, words, before, values
+
+    def __len__(self) -> int:
+        return self._n
+
+    @classmethod
+    def from_positions(
+        cls, n: int, positions: Sequence[int] | np.ndarray, values: Sequence[Any] | np.ndarray
+    ) -> SparseColumn:
+        """A column over ``n`` rows from the rows that have a value, and those values."""
+        rows = np.asarray(positions, dtype=np.int64)
+        if len(rows) != len(values):
+            raise ParseError(f"{len(rows)} positions for {len(values)} values")
+        if len(rows) and (rows.min() < 0 or rows.max() >= n or (np.diff(rows) <= 0).any()):
+            raise ParseError(f"positions must ascend strictly within 0..{n - 1}")
+        mask = np.zeros(-(-n // _WORD) * _WORD, dtype=bool)
+        mask[rows] = True
+        # Packing little-endian bits and reading them as little-endian words
+        # puts row 64w + b at bit b of word w on every platform.
+        words = np.packbits(mask, bitorder="little").view("<u8")
+        counts = np.bitwise_count(words).astype(np.int64)
+        before = np.cumsum(counts) - counts
+        kept = values if isinstance(values, pd.Categorical | np.ndarray) else object_array(values)
+        return cls(n, words, before, kept)
+
+    def lookup(self, rows: np.ndarray) -> tuple[np.ndarray, Any]:
+        """For each row, whether it has a value; and the values of those that do, in order."""
+        word, bit = np.divmod(np.asarray(rows, dtype=np.int64), _WORD)
+        bit = bit.astype(np.uint64)
+        present = ((self._words[word] >> bit) & np.uint64(1)).astype(bool)
+        below = self._words[word] & ((np.uint64(1) << bit) - np.uint64(1))
+        rank = self._before[word] + np.bitwise_count(below)
+        return present, self._values[rank[present]]
+
+    def values(self) -> Any:
+        """The values of the rows that have one, in row order."""
+        return self._values
+
+    def positions(self) -> np.ndarray:
+        """The rows that have a value, ascending."""
+        bits = np.unpackbits(self._words.view(np.uint8), bitorder="little")
+        return np.flatnonzero(bits[: self._n])
+
+    def buffers(self) -> tuple[Any, ...]:
+        """The arrays holding the column: bitmap, counts per 64 rows, values."""
+        return self._words, self._before, self._values
+
+
+def object_array(values: Iterable[Any]) -> np.ndarray:
+    """An object array that keeps each value as it is, lists and dicts included.
+
+    >>> object_array([[1], {"a": 2}]).shape
+    (2,)
+    """
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def form_columns(n: int, forms: Sequence[Mapping[str, Any] | None]) -> dict[str, SparseColumn]:
+    """One sparse column per custom field name, from each action's ``form`` mapping.
+
+    >>> form_columns(2, [None, {"x": 1}])["x"].positions().tolist()
+    [1]
+    """
+    found: dict[str, tuple[list[int], list[Any]]] = {}
+    for row, form in enumerate(forms):
+        for name, value in (form or {}).items():
+            rows, values = found.setdefault(str(name), ([], []))
+            rows.append(row)
+            values.append(value)
+    return {
+        name: SparseColumn.from_positions(n, rows, values) for name, (rows, values) in found.items()
+    }

@@ -96,7 +96,11 @@ class SparseColumn:
     def from_positions(
         cls, n: int, positions: Sequence[int] | np.ndarray, values: Sequence[Any] | np.ndarray
     ) -> SparseColumn:
-        """A column over ``n`` rows from the rows that have a value, and those values."""
+        """A column over ``n`` rows from the rows that have a value, and those values.
+
+        >>> len(SparseColumn.from_positions(130, [0, 129], ['a', 'b']))
+        130
+        """
         rows = np.asarray(positions, dtype=np.int64)
         if len(rows) != len(values):
             raise ParseError(f"{len(rows)} positions for {len(values)} values")
@@ -113,7 +117,13 @@ class SparseColumn:
         return cls(n, words, before, kept)
 
     def lookup(self, rows: np.ndarray) -> tuple[np.ndarray, Any]:
-        """For each row, whether it has a value; and the values of those that do, in order."""
+        """For each row, whether it has a value; and the values of those that do, in order.
+
+        >>> column = SparseColumn.from_positions(3, [2], ['z'])
+        >>> present, values = column.lookup(np.array([2, 0]))
+        >>> present.tolist(), values.tolist()
+        ([True, False], ['z'])
+        """
         word, bit = np.divmod(np.asarray(rows, dtype=np.int64), _WORD)
         bit = bit.astype(np.uint64)
         present = ((self._words[word] >> bit) & np.uint64(1)).astype(bool)
@@ -122,16 +132,28 @@ class SparseColumn:
         return present, self._values[rank[present]]
 
     def values(self) -> Any:
-        """The values of the rows that have one, in row order."""
+        """The values of the rows that have one, in row order.
+
+        >>> SparseColumn.from_positions(5, [1, 3], ['x', 'y']).values().tolist()
+        ['x', 'y']
+        """
         return self._values
 
     def positions(self) -> np.ndarray:
-        """The rows that have a value, ascending."""
+        """The rows that have a value, ascending.
+
+        >>> SparseColumn.from_positions(5, [1, 3], ['x', 'y']).positions().tolist()
+        [1, 3]
+        """
         bits = np.unpackbits(self._words.view(np.uint8), bitorder="little")
         return np.flatnonzero(bits[: self._n])
 
     def buffers(self) -> tuple[Any, ...]:
-        """The arrays holding the column: bitmap, counts per 64 rows, values."""
+        """The arrays holding the column: bitmap, counts per 64 rows, values.
+
+        >>> len(SparseColumn.from_positions(5, [1, 3], ['x', 'y']).buffers())
+        3
+        """
         return self._words, self._before, self._values
 
 

@@ -94,7 +94,15 @@ class Schema:
         return tuple(c.name for c in self.columns)
 
     def column(self, name: str) -> Column:
-        """The column called exactly ``name``; a name outside the schema is a ``QueryError``."""
+        """The column called exactly ``name``; a name outside the schema is a ``QueryError``.
+
+        >>> Schema.of({'Num': 'int'}).column('Num').type
+        'int'
+        >>> Schema.of({'Num': 'int'}).column('num')
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.QueryError: field 'num' is not in the schema ['Num']
+        """
         found = self.lookup(name)
         if found is None:
             raise QueryError(f"field {name!r} is not in the schema {list(self.names)!r}")
@@ -115,7 +123,12 @@ class Schema:
             )
 
     def lookup(self, name: object, *, fold: bool = False) -> Column | None:
-        """The column called ``name`` (compared by ``casefold`` when ``fold``), or None."""
+        """The column called ``name`` (compared by ``casefold`` when ``fold``), or None.
+
+        >>> schema = Schema.of({'Num': 'int'})
+        >>> schema.lookup('num', fold=True).name, schema.lookup('num')
+        ('Num', None)
+        """
         if not isinstance(name, str):
             return None
         key = name.casefold() if fold else name

@@ -23,6 +23,11 @@ def pairs(params: Params) -> list[tuple[str, str]]:
     Takes a raw query string (percent-decoded here, blank values kept), a
     mapping, or a sequence of pairs. A mapping value that is a list gives
     one pair per item.
+
+    >>> pairs('?a=1&b=&a=x%20y')
+    [('a', '1'), ('b', ''), ('a', 'x y')]
+    >>> pairs({'a': [1, None]})
+    [('a', '1'), ('a', '')]
     """
     if params is None:
         return []
@@ -71,7 +76,15 @@ def json_object(value: object, allowed: Iterable[str], location: str) -> dict[st
 
 
 def json_list(value: object, location: str) -> list[Any]:
-    """A JSON array (null or absent is empty); anything else is a ``BodyShapeError``."""
+    """A JSON array (null or absent is empty); anything else is a ``BodyShapeError``.
+
+    >>> json_list(None, '/fields')
+    []
+    >>> json_list({'a': 1}, '/fields')
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.BodyShapeError: /fields must be a JSON array, not {'a': 1}.
+    """
     if value is None:
         return []
     if not isinstance(value, list):

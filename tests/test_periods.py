@@ -250,3 +250,39 @@ def test_set_of_periods_contains_each_period(ps):
     s = PeriodSet(ps)
     assert all(s.contains(p) for p in ps)
     assert all(e <= POS_INF for e in s.bounds()[1])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: PeriodSet(None), r"PeriodSet takes an iterable of Periods, not None"),
+        (lambda: PeriodSet("2019"), r"not '2019'"),
+        (
+            lambda: PeriodSet.from_bounds(["a"], ["b"]),
+            r"starts must be whole microseconds \(int64\)",
+        ),
+        (
+            lambda: PeriodSet.from_bounds([1.5], [2]),
+            r"not float64 values such as np.float64\(1.5\)",
+        ),
+        (lambda: PeriodSet.from_bounds([0], [2**64]), r"ends must be whole microseconds"),
+        (lambda: PeriodSet.from_bounds([0], [2**63]), r"ends value 9223372036854775808 is beyond"),
+        (lambda: Period.from_micros(None, 1), r"start None is not whole microseconds"),
+        (lambda: Period.from_micros(0, "1"), r"end '1' is not whole microseconds"),
+    ],
+)
+def test_wrong_kinds_of_bounds_are_period_errors(call, message):
+    # Found in review: these leaked TypeError, ValueError and OverflowError.
+    with pytest.raises(PeriodError, match=message):
+        call()
+
+
+def test_a_lone_period_or_set_makes_a_set():
+    p = Period("2019-01-01", "2019-01-02")
+    assert PeriodSet(p) == PeriodSet([p]) == PeriodSet(PeriodSet([p]))
+
+
+def test_periods_with_array_data_compare_without_raising():
+    assert Period(data=np.arange(3)) != Period(data=np.arange(3))
+    same = np.arange(3)
+    assert Period(data=same) == Period(data=same)

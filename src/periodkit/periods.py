@@ -101,6 +101,9 @@ class Period:
         >>> Period.from_micros(0, 999_999)
         Period(start='1970-01-01T00:00:00Z', end='1970-01-01T00:00:00.999999Z')
         """
+        for name, value in (("start", lo), ("end", hi)):
+            if not isinstance(value, int | np.integer) or isinstance(value, bool):
+                raise PeriodError(f"{name} {value!r} is not whole microseconds (int)")
         lo, hi = normalise_micros(int(lo)), normalise_micros(int(hi))
         if NAT in (lo, hi):
             raise PeriodError("a period bound cannot be NaT (a missing instant)")
@@ -174,13 +177,12 @@ class Period:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return (self._lo, self._hi, self.period_id, self.entity_id, self.data) == (
+        return (self._lo, self._hi, self.period_id, self.entity_id) == (
             other._lo,
             other._hi,
             other.period_id,
             other.entity_id,
-            other.data,
-        )
+        ) and _same_data(self.data, other.data)
 
     def __hash__(self) -> int:
         return hash((self._lo, self._hi))
@@ -197,6 +199,29 @@ class Period:
         )
         start, end = _describe(self._lo), _describe(self._hi, "end")
         return f"Period(start={start!r}, end={end!r}{meta})"
+
+
+def _same_data(a: Any, b: Any) -> bool:
+    """Equality of opaque data that may not reduce to one bool (numpy arrays)."""
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def _int64_bounds(values: object, name: str) -> np.ndarray:
+    """A flat array of whole microseconds, or a PeriodError naming what it got."""
+    array = np.asarray(values)
+    if array.size and array.dtype.kind not in "iu":
+        raise PeriodError(
+            f"{name} must be whole microseconds (int64), not {array.dtype} values "
+            f"such as {array.ravel()[0]!r}"
+        )
+    if array.size and array.dtype.kind == "u" and array.max() > POS_INF:
+        raise PeriodError(f"{name} value {int(array.max())} is beyond int64 microseconds")
+    return array.astype(np.int64)
 
 
 def _domain_scalar(us: int) -> int:
@@ -232,8 +257,8 @@ def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.nda
 class PeriodSet:
     """A union of periods, kept as sorted, disjoint, merged closed atoms.
 
-    Supports ``|``, ``&``, ``-``, ``~`` and ``==`` (also with a ``Period``
-    operand); ``len`` counts atoms and an empty set is falsy.
+    Supports ``|``, ``&`` and ``-`` (also with a ``Period`` operand), ``~``
+    and ``==`` between sets; ``len`` counts atoms and an empty set is falsy.
 
     >>> january = Period("2019-01-01", "2019-01-31T23:59:59.999999")
     >>> a = PeriodSet([january, Period("2019-02-01", "2019-02-28")])
@@ -247,7 +272,11 @@ class PeriodSet:
     _starts: np.ndarray
     _ends: np.ndarray
 
-    def __init__(self, periods: Iterable[Period | PeriodSet] = ()) -> None:
+    def __init__(self, periods: Iterable[Period | PeriodSet] | Period | PeriodSet = ()) -> None:
+        if isinstance(periods, Period | PeriodSet):
+            periods = [periods]
+        if not isinstance(periods, Iterable) or isinstance(periods, str | bytes | dict):
+            raise PeriodError(f"PeriodSet takes an iterable of Periods, not {periods!r}")
         starts: list[np.ndarray] = []
         ends: list[np.ndarray] = []
         for item in periods:
@@ -290,8 +319,7 @@ class PeriodSet:
         >>> PeriodSet.from_bounds([10, 0], [20, 9]).bounds()
         (array([0]), array([20]))
         """
-        lo = np.asarray(starts, dtype=np.int64)
-        hi = np.asarray(ends, dtype=np.int64)
+        lo, hi = _int64_bounds(starts, "starts"), _int64_bounds(ends, "ends")
         if lo.shape != hi.shape or lo.ndim != 1:
             raise PeriodError(
                 f"starts {lo.shape} and ends {hi.shape} must be flat and of one length"

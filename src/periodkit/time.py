@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -241,8 +241,7 @@ def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
     ...
     periodkit.errors.ParseError: None is not an instant (expected an ISO 8601 instant ...)
     """
-    if dialect not in ("iso", "entity"):
-        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+    _check_options(dialect)
     if is_infinite(value):
         return value
     moment = _scalar(value)
@@ -382,12 +381,13 @@ def format_instant(
     >>> format_instant(-P.inf), format_instant(-P.inf, dialect="entity")
     (None, '1970-01-01 00:00:00')
     """
-    if dialect not in ("iso", "entity"):
-        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
-    if precision not in ("ms", "us"):
-        raise ParseError(f"precision {precision!r} is unknown (expected 'ms' or 'us')")
-    exact = isinstance(value, int | np.integer) and not isinstance(value, bool)
-    us = int(value) if exact else to_micros(value)  # type: ignore[call-overload]
+    _check_options(dialect, precision)
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        if not NAT <= value <= POS_INF:
+            raise ParseError(f"{value!r} is not int64 microseconds (the vector form)")
+        us = normalise_micros(int(value))
+    else:
+        us = to_micros(value)
     if not NEG_INF < us < POS_INF:
         return _format_infinite(us, dialect)
     moment = from_micros(us)
@@ -399,6 +399,13 @@ def format_instant(
         f"{moment.microsecond:06d}" if precision == "us" else f"{moment.microsecond // 1000:03d}"
     )
     return f"{day}T{clock}.{fraction}Z"
+
+
+def _check_options(dialect: object, precision: object = "ms") -> None:
+    if dialect not in ("iso", "entity"):
+        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+    if precision not in ("ms", "us"):
+        raise ParseError(f"precision {precision!r} is unknown (expected 'ms' or 'us')")
 
 
 def _format_infinite(us: int, dialect: Dialect) -> str | None:
@@ -416,13 +423,11 @@ def format_instants(
     >>> format_instants(np.array([0, POS_INF]), dialect="entity").tolist()
     ['1970-01-01 00:00:00', '9999-12-31 23:59:59']
     """
-    us = np.asarray(micros, dtype=np.int64)
+    _check_options(dialect, precision)
+    # Beyond the first and last instants lie the infinities, as everywhere.
+    us = normalise_vector(np.asarray(micros, dtype=np.int64))
     if len(us) == 0:
         return np.array([], dtype=object)
-    if dialect not in ("iso", "entity"):
-        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
-    if precision not in ("ms", "us"):
-        raise ParseError(f"precision {precision!r} is unknown (expected 'ms' or 'us')")
     finite = (us > NEG_INF) & (us < POS_INF)
     unit = "s" if dialect == "entity" else precision
     # datetime64 unit casts floor, which is truncation of the written digits.
@@ -474,6 +479,8 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
         values = values.to_numpy()
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return _from_datetime64(values)
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ParseError(f"parse_instants takes a sequence of strings, not {values!r}")
     given = values.tolist() if isinstance(values, np.ndarray) else values
     texts: list[Any] = given if isinstance(given, list) else list(given)
     if not texts:
@@ -486,10 +493,7 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
         blob = "\n".join(texts).encode("ascii")
     parsed = _parse_blob(blob, len(texts))
     if parsed is None:
-        index = next(i for i, text in enumerate(texts) if "\n" in text)
-        raise ParseError(
-            f"value {texts[index]!r} at index {index} is not an instant (expected {_EXPECTED})"
-        )
+        _raise_first_bad(texts, next(i for i, text in enumerate(texts) if "\n" in text))
     micros, valid = parsed
     if missing is not None:
         valid |= missing
@@ -535,8 +539,7 @@ class BoundReader:
     """
 
     def __init__(self, values: Iterable[object], dialect: Dialect = "iso") -> None:
-        if dialect not in ("iso", "entity"):
-            raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+        _check_options(dialect)
         self._dialect: Dialect = dialect
         texts = [v for v in {v for v in values if type(v) is str} if v.isascii() and "\n" not in v]
         parsed = _parse_blob("\n".join(texts).encode("ascii"), len(texts)) if texts else None
@@ -558,7 +561,7 @@ class BoundReader:
         return parse_bound(value, side, self._dialect) if known is None else known
 
 
-def _raise_first_bad(texts: list[str], suspect: int) -> None:
+def _raise_first_bad(texts: list[str], suspect: int) -> NoReturn:
     """Raise the scalar parser's own message for the first text it rejects."""
     for index in (suspect, *range(len(texts))):
         try:
@@ -579,9 +582,7 @@ def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
                 f"value {text!r} at index {index} is not a string (expected {_EXPECTED})"
             )
         if not text.isascii() or "\n" in text:
-            raise ParseError(
-                f"value {text!r} at index {index} is not an instant (expected {_EXPECTED})"
-            )
+            _raise_first_bad(texts, index)
     return ["" if gone else text for text, gone in zip(texts, missing, strict=True)], missing
 
 

@@ -516,12 +516,8 @@ class ActionTable:
 
     def _sorted_rows(self, positions: Sequence[int] | np.ndarray | None) -> np.ndarray | slice:
         """Where input positions sit in the start-sorted arrays."""
-        if positions is None:
-            rows: np.ndarray | slice = slice(None)
-            if self._order is None:
-                return rows
-            positions = np.arange(len(self))
-        rows = self._positions(positions)
+        # All rows need no check: the inverse permutation itself places them.
+        rows = slice(None) if positions is None else self._positions(positions)
         if self._order is None:
             return rows
         if self._inverse is None:

@@ -264,3 +264,106 @@ def test_records_with_every_field_stay_within_48_bytes_beyond_their_values():
         for i in range(n)
     )
     assert table.memory()["fixed"] / n <= 48
+
+
+def only_problem(caught):
+    """The single problem of a ValidationError, as (pointer, detail)."""
+    (problem,) = caught.value.problems
+    return problem["pointer"], problem["detail"]
+
+
+@pytest.mark.parametrize("field", ["start_date", "end_date", "created_at", "updated_at"])
+@pytest.mark.parametrize("others", [[], [{"id": "b", "start_date": "2024-01-01"}]])
+def test_a_whole_number_in_a_record_is_not_an_instant(field, others):
+    # Alone or next to a text date, a record's int is refused the same way.
+    record = {"id": "a", "start_date": "2024-01-01", field: 5}
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_records([record, *others])
+    pointer, detail = only_problem(caught)
+    assert pointer == f"/0/{field}"
+    assert "action 'a'" in detail and "5 is not an instant" in detail
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("category", ["x"]), ("team_id", {"t": 1}), ("status", ["done"])]
+)
+def test_an_unhashable_category_names_field_action_and_value(field, value):
+    records = [{"id": "a", "start_date": "2024-01-02"}, {"id": "b", "start_date": "2024-01-02"}]
+    records[1][field] = value
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_records(records)
+    pointer, detail = only_problem(caught)
+    assert pointer == f"/1/{field}"
+    assert f"action 'b': {field} {value!r}" in detail
+
+
+def test_from_frame_refuses_what_is_not_a_frame():
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_frame([{"id": "a"}])
+    assert only_problem(caught) == ("", "[{'id': 'a'}] is not a pandas DataFrame")
+
+
+def test_from_frame_refuses_a_repeated_column():
+    frame = pd.DataFrame([["a", "2024-01-01", "2024-01-02"]], columns=["id", *["start_date"] * 2])
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_frame(frame)
+    assert only_problem(caught) == ("/start_date", "column 'start_date' appears more than once")
+
+
+def test_from_frame_refuses_a_missing_id_as_from_records_does():
+    starts = pd.to_datetime(["2024-01-01", "2024-01-02"])
+    with pytest.raises(ValidationError) as from_frame:
+        ActionTable.from_frame(pd.DataFrame({"id": ["a", None], "start_date": starts}))
+    with pytest.raises(ValidationError) as from_records:
+        ActionTable.from_records([{"id": "a", "start_date": "2024-01-01"}, {"start_date": "2024"}])
+    assert (
+        only_problem(from_frame) == only_problem(from_records) == ("/1/id", "an action needs an id")
+    )
+
+
+@pytest.mark.parametrize("records", [{"id": "a"}, "a", None, 5])
+def test_records_must_be_a_list(records):
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_records(records)
+    assert only_problem(caught) == ("", f"the action records must be a list, not {records!r}")
+
+
+@pytest.mark.parametrize("method", ["records", "bounds", "column"])
+@pytest.mark.parametrize("bad", [2, -1])
+def test_positions_outside_the_table_are_refused(method, bad):
+    table = ActionTable.from_arrays(["a", "b"], [5, 0])
+    call = {
+        "records": lambda: table.records([0, bad]),
+        "bounds": lambda: table.bounds([0, bad]),
+        "column": lambda: table.column("id", [0, bad]),
+    }[method]
+    with pytest.raises(QueryError) as caught:
+        call()
+    assert caught.value.location == "positions/1"
+    assert f"position {bad} (item 1) is not a row of the table (expected 0 to 1)" in str(
+        caught.value
+    )
+
+
+def test_positions_must_be_row_numbers():
+    with pytest.raises(QueryError) as caught:
+        ActionTable.from_arrays(["a"], [0]).records(["a"])
+    assert caught.value.location == "positions"
+    assert "['a']" in str(caught.value)
+
+
+def test_equals_compares_categories_with_and_without_missing():
+    table = ActionTable.from_arrays(
+        ["a", "b", "c", "d"], [0, 0, 0, 0], columns={"team_id": ["t1", "t2", None, "t1"]}
+    )
+    assert table.equals("team_id", "t1").tolist() == [True, False, False, True]
+    assert table.equals("team_id", "t1", [2, 3], missing=True).tolist() == [True, True]
+    assert table.equals("team_id", ["t1"]).tolist() == [False] * 4
+    assert ActionTable.from_arrays(["a"], [0]).equals("status", "x", missing=True).tolist() == [
+        True
+    ]
+    with pytest.raises(QueryError) as caught:
+        table.equals("user", "x")
+    assert caught.value.location == "user" and "'user' is not a categorical field" in str(
+        caught.value
+    )

@@ -191,3 +191,55 @@ def test_bad_period_records_are_all_reported():
         "/3",
     ]
     assert "start '2024-02-01' is after end '2024-01-01'" in caught.value.problems[0]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("record", "pointer"),
+    [
+        ({"id": 1, "created_at": 5}, "/0/created_at"),
+        ({"id": 1, "updated_at": 5}, "/0/updated_at"),
+        ({"id": 1, "start_date": 5}, "/0/start_date"),
+        ({"id": 1, "markers": [{"name": "m", "timestamp": 5}]}, "/0/markers/0/timestamp"),
+    ],
+)
+def test_a_whole_number_in_a_period_record_is_not_an_instant(record, pointer):
+    with pytest.raises(ValidationError) as caught:
+        TeamPeriods.from_records([record])
+    (problem,) = caught.value.problems
+    assert problem["pointer"] == pointer and "5 is not an instant" in problem["detail"]
+
+
+@pytest.mark.parametrize("records", [None, {"id": 1}, "abc"])
+def test_period_records_must_be_a_list(records):
+    with pytest.raises(ValidationError) as caught:
+        TeamPeriods.from_records(records)
+    (problem,) = caught.value.problems
+    assert problem == {
+        "pointer": "",
+        "detail": f"the period records must be a list, not {records!r}",
+    }
+
+
+@pytest.mark.parametrize("identifier", ["Q3 2024", "é", "x" * 129, "a/b"])
+def test_every_loaded_period_is_addressable(table, identifier):
+    periods = TeamPeriods.from_records([{"id": identifier, "name": "x"}, {"id": "sprint-1"}])
+    assert periods.get(identifier).period_id == identifier
+    assert periods.actions(identifier, table)["actions"] is not None
+    # Of the id form yet naming nothing: unknown, not invalid.
+    with pytest.raises(NotFoundError):
+        periods.get("sprint-2")
+    with pytest.raises(InvalidPeriodIdError, match="'Q3 2025'"):
+        periods.get("Q3 2025")
+
+
+def test_a_boolean_is_no_period_id():
+    with pytest.raises(InvalidPeriodIdError, match="True"):
+        TeamPeriods.from_records([{"id": "True"}]).get(True)
+
+
+def test_actions_needs_an_action_table(periods):
+    with pytest.raises(QueryError) as caught:
+        periods.actions("1", None)
+    assert caught.value.location == "table" and "table None is not an ActionTable" in str(
+        caught.value
+    )

@@ -24,6 +24,7 @@ per 64 actions, and the values of those actions only.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -149,6 +150,8 @@ class ActionTable:
         """
         id_array = np.asarray(ids) if not isinstance(ids, list) else _id_array(ids)
         problems: list[Problem] = []
+        # Checked here so that frames and arrays agree with records: an action needs an id.
+        problems.extend(_no_id(i) for i in np.flatnonzero(pd.isna(id_array))[:_MAX_PROBLEMS])
         lo = _vector(starts, "start_date", id_array, problems)
         hi = _vector(starts if ends is None else ends, "end_date", id_array, problems)
         stored = {}
@@ -183,7 +186,7 @@ class ActionTable:
         ...
         periodkit.errors.ValidationError: /0/start_date: action 'a1' has no start_date
         """
-        rows = list(records)
+        rows = record_list(records, "action")
         problems: list[Problem] = []
         for index, record in enumerate(rows):
             if not isinstance(record, Mapping):
@@ -192,14 +195,20 @@ class ActionTable:
             for key in record:
                 if key not in FIELDS:
                     problems.append(problem_at(index, key, f"{key!r} is not a field of an action"))
+            # Also checked by from_arrays, but here it is reported with the other problems.
             if record.get("id") is None:
-                problems.append(problem_at(index, "id", "an action needs an id"))
+                problems.append(_no_id(index))
             form = record.get("form")
             if form is not None and not isinstance(form, Mapping):
                 problems.append(problem_at(index, "form", f"form {form!r} is not an object"))
         if problems:
             raise ValidationError(problems[:_MAX_PROBLEMS])
-        field = {name: [record.get(name) for record in rows] for name in FIELDS}
+        field: dict[str, Any] = {name: [record.get(name) for record in rows] for name in FIELDS}
+        # In a record only ISO text and date objects are instants (SPEC section 1): as
+        # object arrays, whole numbers are rejected as such rather than read the way
+        # from_arrays reads a list of ints, as microseconds.
+        for name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
+            field[name] = object_array(field[name])
         present = {
             name: field[name] for name in _COLUMN_FIELDS if any(v is not None for v in field[name])
         }
@@ -222,6 +231,18 @@ class ActionTable:
         >>> ActionTable.from_frame(frame).to_frame()["end_date"].tolist()
         [Timestamp('2024-01-01 00:00:00+0000', tz='UTC')]
         """
+        if not isinstance(frame, pd.DataFrame):
+            raise ValidationError(
+                [{"pointer": "", "detail": f"{_short(frame)} is not a pandas DataFrame"}]
+            )
+        repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
+        if repeated:
+            raise ValidationError(
+                [
+                    {"pointer": f"/{name}", "detail": f"column {name!r} appears more than once"}
+                    for name in repeated
+                ]
+            )
         unknown = [name for name in frame.columns if name not in FIELDS]
         if unknown or "id" not in frame.columns or "start_date" not in frame.columns:
             raise ValidationError(
@@ -319,7 +340,7 @@ class ActionTable:
         ...     "status").tolist()
         ['done', None]
         """
-        rows = np.arange(len(self)) if positions is None else np.asarray(positions, dtype=np.int64)
+        rows = np.arange(len(self)) if positions is None else self._positions(positions)
         if name == "id":
             return self._ids[rows]
         if name in ("start_date", "end_date"):
@@ -334,6 +355,41 @@ class ActionTable:
         if isinstance(values, pd.Categorical):
             return _categoricalobject_array(values, rows)
         return values[rows]
+
+    def equals(
+        self,
+        name: str,
+        value: object,
+        positions: Sequence[int] | np.ndarray | None = None,
+        *,
+        missing: bool = False,
+    ) -> np.ndarray:
+        """Whether each action at input positions has ``value`` in a categorical field.
+
+        Compares category codes, with no Python loop over actions; with
+        ``missing=True`` an action without a value matches too.
+
+        >>> table = ActionTable.from_arrays(["a", "b", "c"], [0, 0, 0],
+        ...                                 columns={"team_id": ["t1", "t2", None]})
+        >>> table.equals("team_id", "t1", missing=True).tolist()
+        [True, False, True]
+        """
+        if name not in CATEGORICAL_FIELDS:
+            raise QueryError(
+                f"{name!r} is not a categorical field (expected one of {CATEGORICAL_FIELDS})", name
+            )
+        rows = np.arange(len(self)) if positions is None else self._positions(positions)
+        values = self._columns.get(name)
+        if values is None:
+            return np.full(len(rows), missing)
+        codes = values.codes[rows]
+        try:
+            code = values.categories.get_loc(value)
+        except (KeyError, TypeError, pd.errors.InvalidIndexError):
+            # Not a category (a list or other non-scalar cannot be one): nothing equals it.
+            code = -2
+        found = codes == code
+        return (found | (codes == -1)) if missing else found
 
     def records(
         self, positions: Sequence[int] | np.ndarray, form_fields: Sequence[str] | None = None
@@ -351,7 +407,7 @@ class ActionTable:
         >>> records[0]["form"], notes
         ({'x': 1}, [{'action_id': 'a', 'missing_fields': ['y']}])
         """
-        rows = np.asarray(positions, dtype=np.int64)
+        rows = self._positions(positions)
         names = parse_form_fields(form_fields) or []
         columns: dict[str, list[Any]] = {}
         for name in FIELDS[:-1]:
@@ -436,14 +492,32 @@ class ActionTable:
 
     # --- internals -----------------------------------------------------------------
 
+    def _positions(self, positions: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Input positions as int64, each checked to be a row (0 to n - 1).
+
+        A negative position is refused rather than counted from the end: a
+        caller's off-by-one would otherwise fetch the last action silently.
+        """
+        rows = np.asarray(positions)
+        if rows.ndim != 1 or (rows.dtype.kind not in "iu" and len(rows)):
+            raise QueryError(
+                f"positions {_short(positions)} are not a list of row numbers", "positions"
+            )
+        rows = rows.astype(np.int64, copy=False)
+        outside = np.flatnonzero((rows < 0) | (rows >= len(self)))
+        if len(outside):
+            index = int(outside[0])
+            raise QueryError(
+                f"position {int(rows[index])} (item {index}) is not a row of the table "
+                f"(expected 0 to {len(self) - 1})",
+                f"positions/{index}",
+            )
+        return rows
+
     def _sorted_rows(self, positions: Sequence[int] | np.ndarray | None) -> np.ndarray | slice:
         """Where input positions sit in the start-sorted arrays."""
-        if positions is None:
-            rows: np.ndarray | slice = slice(None)
-            if self._order is None:
-                return rows
-            positions = np.arange(len(self))
-        rows = np.asarray(positions, dtype=np.int64)
+        # All rows need no check: the inverse permutation itself places them.
+        rows = slice(None) if positions is None else self._positions(positions)
         if self._order is None:
             return rows
         if self._inverse is None:
@@ -454,6 +528,27 @@ class ActionTable:
 
 
 # --- building columns ------------------------------------------------------------
+
+
+def record_list(records: object, kind: str) -> list[Any]:
+    """Records as a list, refusing what is not a list of them (a single object, text, None).
+
+    >>> record_list({"id": "a"}, "action")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.ValidationError: : the action records must be a list, not {'id': 'a'}
+    """
+    # A mapping or text iterates, but over keys or characters: never records.
+    if isinstance(records, Mapping | str | bytes) or not isinstance(records, Iterable):
+        raise ValidationError(
+            [{"pointer": "", "detail": f"the {kind} records must be a list, not {_short(records)}"}]
+        )
+    return list(records)
+
+
+def _short(value: object) -> str:
+    """A value's repr, cut short: error messages quote it, whatever its size."""
+    return reprlib.repr(value)
 
 
 def _index_dtype(n: int) -> type[np.signedinteger[Any]]:
@@ -526,7 +621,26 @@ def _plain_id(ids: np.ndarray, index: int) -> Any:
 
 def _column(name: str, values: Any, ids: np.ndarray, problems: list[Problem]) -> Any:
     if name in CATEGORICAL_FIELDS:
-        return values if isinstance(values, pd.Categorical) else pd.Categorical(list(values))
+        if isinstance(values, pd.Categorical):
+            return values
+        items = list(values)
+        try:
+            return pd.Categorical(items)
+        except TypeError:
+            # Only unhashable values (lists, dicts) fail; find them to name each one.
+            for index, value in enumerate(items):
+                if not _hashable(value):
+                    problems.append(
+                        problem_at(
+                            index,
+                            name,
+                            f"action {_plain_id(ids, index)!r}: {name} {_short(value)} "
+                            "is not a string or a number",
+                        )
+                    )
+                    if len(problems) >= _MAX_PROBLEMS:
+                        break
+            return pd.Categorical([None] * len(items))
     if name in TIMESTAMP_FIELDS:
         return _vector(values, name, ids, problems)
     if name in OBJECT_FIELDS:
@@ -536,6 +650,18 @@ def _column(name: str, values: Any, ids: np.ndarray, problems: list[Problem]) ->
         return out
     problems.append(problem_at(None, name, f"{name!r} is not a column of an action"))
     return object_array(values)
+
+
+def _no_id(index: int) -> Problem:
+    return problem_at(int(index), "id", "an action needs an id")
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, problems: list[Problem]) -> None:

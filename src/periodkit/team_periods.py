@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from periodkit import kernels
-from periodkit.actions import ActionTable
+from periodkit.actions import ActionTable, record_list
 from periodkit.errors import (
     InvalidPeriodIdError,
     NotFoundError,
@@ -42,7 +42,15 @@ from periodkit.errors import (
 )
 from periodkit.forms import parse_form_fields
 from periodkit.periods import Period
-from periodkit.time import NEG_INF, POS_INF, Side, format_instant, parse_bound, span_micros
+from periodkit.time import (
+    NEG_INF,
+    POS_INF,
+    Side,
+    format_instant,
+    parse_bound,
+    span_micros,
+    to_micros,
+)
 
 FIELDS = ("id", "team_id", "name", "start_date", "end_date", "created_at", "updated_at", "markers")
 _DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
@@ -83,7 +91,7 @@ class TeamPeriods:
         periods: list[Period] = []
         problems: list[Problem] = []
         seen: set[str] = set()
-        for index, record in enumerate(records):
+        for index, record in enumerate(record_list(records, "period")):
             found = _period(index, record, problems)
             identifier = record.get("id") if isinstance(record, Mapping) else None
             if identifier is not None:
@@ -104,27 +112,45 @@ class TeamPeriods:
     def get(self, period_id: object) -> Period:
         """The period a path's ``period_id`` names.
 
-        >>> TeamPeriods.from_records([{"id": 1}]).get("1").period_id
-        1
+        Every loaded period is found by its id as text, whatever its spelling;
+        when all ids are whole numbers, digits name one too (``"007"`` is 7).
+        An id that names no period is ``InvalidPeriodIdError`` (400) if it is
+        not of the id form either, else ``NotFoundError`` (404).
+
+        >>> periods = TeamPeriods.from_records([{"id": 1}, {"id": "Q3 2024"}])
+        >>> periods.get("1").period_id, periods.get("Q3 2024").period_id
+        (1, 'Q3 2024')
+        >>> TeamPeriods.from_records([{"id": 1}]).get("007")
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.NotFoundError: period '007' not found
         >>> TeamPeriods.from_records([{"id": 1}]).get("one")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
         periodkit.errors.InvalidPeriodIdError: period_id 'one' is not a period id (expected ...)
         """
-        text = str(period_id) if isinstance(period_id, int | str) else None
+        # bool is an int, but True is no one's id.
+        text = (
+            str(period_id)
+            if isinstance(period_id, int | str) and not isinstance(period_id, bool)
+            else None
+        )
+        if text is not None and text in self._by_id:
+            return self._by_id[text]
         if self._whole_ids:
             if text is None or not _DIGITS.fullmatch(text):
                 raise InvalidPeriodIdError(
                     f"period_id {period_id!r} is not a period id "
                     "(expected a whole number such as 42)"
                 )
-            text = str(int(text))
+            found = self._by_id.get(str(int(text)))
         elif text is None or not _TOKEN.fullmatch(text):
             raise InvalidPeriodIdError(
                 f"period_id {period_id!r} is not a period id "
                 "(expected 1 to 128 letters, digits or '.', '_', '~', '-')"
             )
-        found = self._by_id.get(text)
+        else:
+            found = None
         if found is None:
             raise NotFoundError("period", period_id)
         return found
@@ -175,12 +201,13 @@ class TeamPeriods:
         >>> [a["id"] for a in answer["actions"]], answer["actions"][0]["form"], answer["notes"]
         (['a'], {'x': 1}, [{'action_id': 'a', 'missing_fields': ['y']}])
         """
+        if not isinstance(table, ActionTable):
+            raise QueryError(f"table {table!r:.80} is not an ActionTable", "table")
         fields = parse_form_fields(form_fields)
         period = self.get(period_id)
         rows = table.during(period, order="start")
         if period.entity_id is not None:
-            teams = table.column("team_id", rows).tolist()
-            rows = rows[[team is None or team == period.entity_id for team in teams]]
+            rows = rows[table.equals("team_id", period.entity_id, rows, missing=True)]
         records, notes = table.records(rows, fields)
         return {"actions": records, "notes": notes}
 
@@ -233,7 +260,9 @@ def _instant(value: object, index: int, field: str, problems: list[Problem]) -> 
     if value is None:
         return None
     try:
-        return format_instant(value)
+        # Through to_micros, which takes only the instants of SPEC section 1:
+        # format_instant alone would read a whole number as microseconds.
+        return format_instant(to_micros(value))
     except ParseError as exc:
         problems.append(problem_at(index, field, str(exc)))
         return None

@@ -200,7 +200,7 @@ def _page_number(name: str, raw: str | None, default: int) -> int:
     digits = written.group(2).lstrip("0") or "0"
     # int() of thousands of digits is refused by Python itself; no page needs them.
     whole = int(digits) if len(digits) <= len(str(_INT64_MAX)) else _INT64_MAX + 1
-    if written.group(1) == "-" and whole:
+    if written.group(1) == "-":
         whole = -whole
     if whole < 1:
         raise PagingError(f"Parameter '{name}' cannot be less than 1", name, value=raw)

@@ -6,14 +6,15 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import portion as P
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from periodkit.errors import QueryError
-from periodkit.query import Predicate, Query, Schema, SortKey, Table
+from periodkit.query import Predicate, Query, Schema, SortKey, Table, evaluate
 from periodkit.query.evaluate import predicate_mask, run
-from periodkit.time import NEG_INF
+from periodkit.time import NAT, NEG_INF, to_micros
 
 TYPES = {"a": "int", "b": "float", "s": "string"}
 SCHEMA = Schema.of(TYPES)
@@ -94,6 +95,48 @@ def test_tables_read_datetimes_in_every_form_as_utc():
         assert table.array(name).values[0] == expected, name
         assert table.array(name).null.tolist() == [False, True]
     assert table.array("first").values[0] == NEG_INF
+
+
+OBJECT_MOMENTS = [
+    dt.datetime(2019, 12, 12, 9, 30, 25, tzinfo=dt.timezone(dt.timedelta(hours=-8))),
+    pd.Timestamp("2019-12-12T17:30:25.000001Z"),
+    dt.date(2019, 12, 12),
+    np.datetime64("2019-12-12T17:30"),
+    dt.datetime(1, 1, 1),
+    "2019-12-12T09:30:25-08:00",
+    P.inf,
+    None,
+]
+
+
+def test_object_date_columns_convert_in_bulk_as_to_micros_reads_each(monkeypatch):
+    # The scalar reader must not be called per row; the bulk result equals it.
+    expected = [NAT if v is None else to_micros(v) for v in OBJECT_MOMENTS]
+    monkeypatch.setattr(evaluate, "to_micros", _no_row_loop, raising=False)
+    frame = pd.DataFrame({"d": pd.Series(OBJECT_MOMENTS, dtype=object)})
+    table = Table.from_frame(frame, {"d": "datetime"})
+    assert table.array("d").values.tolist() == expected
+    assert table.array("d").null.tolist() == [False] * 7 + [True]
+
+
+def _no_row_loop(value):
+    raise AssertionError(f"to_micros called per row on {value!r}")
+
+
+@pytest.mark.parametrize(
+    ("values", "quoted"),
+    [
+        ([dt.datetime(2019, 1, 1), 5], "5"),
+        ([dt.datetime(2019, 1, 1), True], "True"),
+        ([dt.datetime(2019, 1, 1), "junk"], "'junk'"),
+        ([pd.Timestamp("2019-01-01T00:00:00.000000001")], "nanoseconds"),
+    ],
+)
+def test_object_date_columns_refuse_what_to_micros_refuses(values, quoted):
+    frame = pd.DataFrame({"d": pd.Series(values, dtype=object)})
+    with pytest.raises(QueryError, match="column 'd' does not hold datetime values") as caught:
+        Table.from_frame(frame, {"d": "datetime"}, prepare=True)
+    assert quoted in caught.value.message
 
 
 def test_int_columns_may_arrive_as_floats_with_nan():

@@ -20,7 +20,8 @@ from periodkit.errors import (
     UnknownFieldError,
 )
 from periodkit.query import OUT_OF_OFFICE_PERIODS, Collection, parse_fourme
-from periodkit.query.ir import Page, Predicate, SortKey, Span
+from periodkit.query.ir import Page, Predicate, Query, SortKey, Span
+from periodkit.query.schema import Schema
 from periodkit.strategies import date_texts, query_frames
 from periodkit.time import span_micros
 
@@ -257,12 +258,68 @@ def test_parse_gives_fields_page_and_query():
             "Parameter 'per_page' must be an integer, not '1.5'",
             "per_page",
         ),
+        # Exponent notation is not an integer as written, even when it denotes one.
+        ("page=1e1", PagingError, "Parameter 'page' must be an integer, not '1e1'", "page"),
+        (
+            "per_page=1E2",
+            PagingError,
+            "Parameter 'per_page' must be an integer, not '1E2'",
+            "per_page",
+        ),
+        ("page=2.", PagingError, "Parameter 'page' must be an integer, not '2.'", "page"),
+        (
+            "page=-99999999999999999999",
+            PagingError,
+            "Parameter 'page' cannot be less than 1",
+            "page",
+        ),
+        # An empty bound or list item quotes the whole condition, not ''.
+        (
+            "start_at=>2019<",
+            BadValueError,
+            "Value '>2019<' of field 'start_at' has no value after '<'",
+            "start_at",
+        ),
+        (
+            "start_at=>=",
+            BadValueError,
+            "Value '>=' of field 'start_at' has no value after '>='",
+            "start_at",
+        ),
+        (
+            "id=!1,,2",
+            BadValueError,
+            "Value '!1,,2' of field 'id' has no value around a comma",
+            "id",
+        ),
     ],
 )
 def test_errors_name_what_is_wrong(params, error, message, location):
     with pytest.raises(error) as caught:
         parse_fourme(params)
     assert (caught.value.message, caught.value.location) == (message, location)
+
+
+ID_ONLY = Schema.of({"id": "int"})
+
+
+def test_huge_page_numbers_parse():
+    # per_page above the maximum is read as the maximum, however large.
+    assert parse_fourme("per_page=99999999999999999999").page == Page(1, 100)
+    # A page past the end is a 200 with []: the number is kept (clamped to
+    # int64 for the echo) and its offset lies past every row.
+    request = parse_fourme("page=99999999999999999999&per_page=5")
+    assert request.page == Page(2**63 - 1, 5)
+    assert request.query.offset == 2**63 - 1
+    assert parse_fourme("page=" + "9" * 5000).page.number == 2**63 - 1
+    assert parse_fourme("page=9223372036854775806").page.number == 2**63 - 2
+    sliced = Query(order=(SortKey("id"),), offset=request.query.offset, limit=5, schema=ID_ONLY)
+    assert sliced.run(pd.DataFrame({"id": [1, 2]})).positions.tolist() == []
+
+
+def test_whole_pages_may_carry_a_zero_fraction():
+    assert parse_fourme("page=2.0&per_page=0010").page == Page(2, 10)
+    assert parse_fourme("page=%2B3").page.number == 3
 
 
 def test_bad_date_value_is_quoted():

@@ -29,12 +29,14 @@ from periodkit.errors import (
     UnknownFieldError,
 )
 from periodkit.query.ir import Op, Page, Predicate, Query, SortKey
-from periodkit.query.schema import TEXT, Column, Schema, parse_value, parse_whole
+from periodkit.query.schema import TEXT, Column, Schema, parse_value
 from periodkit.query.wire import Params, pairs
 
 _RESERVED = ("fields", "sort", "page", "per_page")
 _COMPARISON = re.compile(r"(<=|>=|<|>)([^<>]*)(?:(<=|>=|<|>)([^<>]*))?")
 _OPS: dict[str, Op] = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+_WHOLE_AS_WRITTEN = re.compile(r"([+-]?)(\d+)(?:\.0+)?", re.ASCII)
+_INT64_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,19 @@ def _operator_error(name: str, operator: str) -> OperatorError:
     )
 
 
+def _part(typed: Column, raw: str, written: str, where: str) -> object:
+    """One bound or list item of the condition ``raw``, parsed for its field.
+
+    An empty part (``>2019<``, ``1,,2``) has no value of its own to quote, so
+    the error quotes the whole condition as the client wrote it.
+    """
+    if not written:
+        raise BadValueError(
+            f"Value {raw!r} of field '{typed.name}' has no value {where}", typed.name, value=raw
+        )
+    return parse_value(typed, written, typed.name)
+
+
 def _filter(collection: Collection, name: str, raw: str) -> list[Predicate]:
     """The predicates one ``name=raw`` condition stands for (two for a range)."""
     column = collection.filters[name]
@@ -155,11 +170,13 @@ def _filter(collection: Collection, name: str, raw: str) -> list[Predicate]:
         bounds = [(comparison.group(1), comparison.group(2))]
         if comparison.group(3):
             bounds.append((comparison.group(3), comparison.group(4)))
-        return [Predicate(column, _OPS[op], parse_value(typed, v, name)) for op, v in bounds]
+        return [
+            Predicate(column, _OPS[op], _part(typed, raw, v, f"after '{op}'")) for op, v in bounds
+        ]
     if "," in text and kind not in TEXT:
         if name not in collection.lists:
             raise _operator_error(name, ("!" if negated else "") + ",")
-        values = tuple(parse_value(typed, v, name) for v in text.split(","))
+        values = tuple(_part(typed, raw, v, "around a comma") for v in text.split(","))
         return [Predicate(column, "not_in" if negated else "in", values)]
     return [Predicate(column, "ne" if negated else "eq", parse_value(typed, text, name))]
 
@@ -169,14 +186,25 @@ def _names(raw: str) -> list[str]:
 
 
 def _page_number(name: str, raw: str | None, default: int) -> int:
+    """``page`` or ``per_page`` as written: whole digits, a sign, at most a zero fraction.
+
+    ``1e1`` and ``2.5`` are refused naming the value; ``2.0`` is 2 (as seed 003
+    reads it). A number past int64 is clamped to its maximum, which is still
+    past the end of any collection (and still above ``max_per_page``).
+    """
     if raw is None:
         return default
-    whole = parse_whole(raw)
-    if whole is None:
+    written = _WHOLE_AS_WRITTEN.fullmatch(raw)
+    if written is None:
         raise PagingError(f"Parameter '{name}' must be an integer, not {raw!r}", name, value=raw)
+    digits = written.group(2).lstrip("0") or "0"
+    # int() of thousands of digits is refused by Python itself; no page needs them.
+    whole = int(digits) if len(digits) <= len(str(_INT64_MAX)) else _INT64_MAX + 1
+    if written.group(1) == "-":
+        whole = -whole
     if whole < 1:
         raise PagingError(f"Parameter '{name}' cannot be less than 1", name, value=raw)
-    return whole
+    return min(whole, _INT64_MAX)
 
 
 def _sort(collection: Collection, raw: str | None) -> tuple[SortKey, ...]:
@@ -241,7 +269,8 @@ def parse_fourme(params: Params, collection: Collection = OUT_OF_OFFICE_PERIODS)
         where,
         _sort(collection, options.get("sort")),
         None,
-        page.offset,
+        # A huge page number is kept for the echo; its offset only has to be past the end.
+        min(page.offset, _INT64_MAX),
         page.size,
         fold_case=False,
         schema=collection.schema,

@@ -28,6 +28,10 @@ def pairs(params: Params) -> list[tuple[str, str]]:
     [('a', '1'), ('b', ''), ('a', 'x y')]
     >>> pairs({'a': [1, None]})
     [('a', '1'), ('a', '')]
+    >>> pairs(5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.BodyShapeError: The request parameters must be ... (name, value) pairs, not 5.
     """
     if params is None:
         return []
@@ -35,9 +39,24 @@ def pairs(params: Params) -> list[tuple[str, str]]:
         params = params.decode("utf-8", errors="replace")
     if isinstance(params, str):
         return parse_qsl(params.lstrip("?"), keep_blank_values=True)
-    items = params.items() if isinstance(params, Mapping) else params
+    if isinstance(params, Mapping):
+        items: Iterable[Any] = params.items()
+    elif isinstance(params, Iterable):
+        items = params
+    else:
+        raise BodyShapeError(
+            "The request parameters must be a query string, a mapping or (name, value) "
+            f"pairs, not {params!r}.",
+            None,
+        )
     found: list[tuple[str, str]] = []
-    for name, value in items:
+    for index, item in enumerate(items):
+        # Checked here so that a malformed item is a periodkit error, not an unpacking one.
+        if not isinstance(item, list | tuple) or len(item) != 2:
+            raise BodyShapeError(
+                f"Request parameter {index} must be a (name, value) pair, not {item!r}.", None
+            )
+        name, value = item
         values = value if isinstance(value, list | tuple) else [value]
         found.extend((str(name), "" if v is None else str(v)) for v in values)
     return found

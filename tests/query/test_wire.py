@@ -1,0 +1,39 @@
+"""Request parameters of every grammar: what is not parameters is a periodkit error."""
+
+from __future__ import annotations
+
+import pytest
+
+from periodkit.errors import BodyShapeError
+from periodkit.query import parse_fourme, parse_jsonapi
+from periodkit.query.activities import parse_activities_form
+
+PARSERS = {
+    "fourme": parse_fourme,
+    "jsonapi": parse_jsonapi,
+    "activities_form": lambda params: parse_activities_form(params, {"Num": "int"}),
+}
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+@pytest.mark.parametrize("params", [5, 2.5, True])
+def test_params_that_are_not_parameters_are_named(parser, params):
+    with pytest.raises(BodyShapeError) as caught:
+        parser(params)
+    assert caught.value.message == (
+        "The request parameters must be a query string, a mapping or (name, value) "
+        f"pairs, not {params!r}."
+    )
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+@pytest.mark.parametrize(
+    ("params", "item"), [([("page", "1"), 5], "5"), ([("a", "b", "c")], "('a', 'b', 'c')")]
+)
+def test_items_that_are_not_pairs_are_named_with_their_place(parser, params, item):
+    with pytest.raises(BodyShapeError) as caught:
+        parser(params)
+    index = len(params) - 1
+    assert caught.value.message == (
+        f"Request parameter {index} must be a (name, value) pair, not {item}."
+    )

@@ -92,3 +92,13 @@ def test_unknown_parameter_is_named():
         "Parameter 'colour' is not supported (expected category, page[number], page[size])."
     )
     assert caught.value.location == "/colour"
+
+
+def test_a_page_number_beyond_int64_is_a_page_past_the_end():
+    # Found in review: a huge whole page number was a 422, not the empty page.
+    request = parse_jsonapi("category=SMS&page[number]=99999999999999999999")
+    frame = pd.DataFrame({"category": ["SMS", "x", "SMS"]})
+    result = request.query.run(frame)
+    assert result.positions.tolist() == []
+    assert result.total == 2
+    assert request.meta(result.total)["total_pages"] == 1

@@ -69,7 +69,7 @@ class JsonApiRequest:
 def _page_part(name: str, raw: str | None, default: int, most: int | None) -> int:
     if raw is None:
         return default
-    whole = parse_whole(raw)
+    whole = parse_whole(raw, saturate=True)
     if whole is None or whole < 1 or (most is not None and whole > most):
         allowed = f"from 1 to {most}" if most is not None else "of at least 1"
         raise PagingError(

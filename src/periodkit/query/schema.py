@@ -151,17 +151,24 @@ def _decimal(raw: object) -> Decimal | None:
     return None
 
 
-def parse_whole(raw: object) -> int | None:
+def parse_whole(raw: object, *, saturate: bool = False) -> int | None:
     """A whole number written as a JSON number or text (``2``, ``"2"``, ``2.0``), or None.
+
+    Beyond int64 it is None, or with ``saturate`` the nearest int64 (a page
+    number past any end stays past it).
 
     >>> parse_whole("2.0"), parse_whole("2.5"), parse_whole(True)
     (2, None, None)
+    >>> parse_whole("1e30"), parse_whole("1e30", saturate=True)
+    (None, 9223372036854775807)
     """
     number = _decimal(raw)
     if number is None or number != number.to_integral_value():
         return None
     if not _INT64_RANGE[0] <= number <= _INT64_RANGE[1]:
-        return None
+        if not saturate:
+            return None
+        number = min(max(number, _INT64_RANGE[0]), _INT64_RANGE[1])
     return int(number)
 
 

@@ -264,16 +264,58 @@ def test_bad_records_report_every_problem_and_build_nothing():
     assert "'2019-13-01'" in caught.value.problems[1]["detail"]
 
 
-def test_a_sentinel_on_the_wrong_side_is_start_after_end():
-    with pytest.raises(ValidationError, match="/0/periods/0/end_date"):
-        EntityGraph.from_records(
-            [
-                {
-                    "id": "a",
-                    "periods": [{"start_date": "2019-01-01", "end_date": "1970-01-01 00:00:00"}],
-                }
-            ]
-        )
+_TOO_LATE = "9999-12-31 23:59:59"
+_TOO_EARLY = "1970-01-01 00:00:00"
+# (dates, the field at fault, the field where its sentinel belongs)
+_WRONG_SIDE = [
+    ({"start_date": _TOO_LATE}, "start_date", "end_date"),
+    ({"start_date": _TOO_LATE, "end_date": _TOO_LATE}, "start_date", "end_date"),
+    ({"end_date": _TOO_EARLY}, "end_date", "start_date"),
+    ({"start_date": "2019-01-01", "end_date": _TOO_EARLY}, "end_date", "start_date"),
+    # The last instant in another spelling is the same +infinity.
+    ({"start_date": "9999-12-31T23:59:59.999999Z"}, "start_date", "end_date"),
+]
+
+
+def _assert_wrong_side(caught, pointer, value, other):
+    """The one problem is at ``pointer``, quotes ``value`` and names the right side."""
+    [problem] = caught.value.problems
+    assert problem["pointer"] == pointer
+    assert repr(value) in problem["detail"]
+    assert f"belongs on {other}" in problem["detail"]
+
+
+@pytest.mark.parametrize(("dates", "key", "other"), _WRONG_SIDE)
+def test_a_sentinel_on_the_wrong_side_of_a_record_period_is_refused(dates, key, other):
+    records = [{"id": "a", "periods": [{"period_id": "p", **dates}]}]
+    with pytest.raises(ValidationError) as caught:
+        EntityGraph.from_records(records)
+    _assert_wrong_side(caught, f"/0/periods/0/{key}", dates[key], other)
+
+
+@pytest.mark.parametrize(("dates", "key", "other"), _WRONG_SIDE)
+def test_a_sentinel_on_the_wrong_side_of_a_dependency_is_refused(dates, key, other):
+    records = [{"id": "a"}, {"id": "b", "parents": [{"id": "a", **dates}]}]
+    with pytest.raises(ValidationError) as caught:
+        EntityGraph.from_records(records)
+    _assert_wrong_side(caught, f"/1/parents/0/{key}", dates[key], other)
+    graph = EntityGraph.from_records([{"id": "a"}, {"id": "b"}])
+    before = views(graph)
+    with pytest.raises(ValidationError) as caught:
+        graph.add_dependency("b", "a", dates.get("start_date"), dates.get("end_date"))
+    _assert_wrong_side(caught, f"/{key}", dates[key], other)
+    assert views(graph) == before
+
+
+@pytest.mark.parametrize(("dates", "key", "other"), _WRONG_SIDE)
+def test_a_sentinel_on_the_wrong_side_of_an_update_is_refused(dates, key, other):
+    graph = EntityGraph.from_records([{"id": "a", "periods": [{"period_id": "p"}]}])
+    before = views(graph)
+    for period in ({**dates}, {"period_id": "p", **dates}):
+        with pytest.raises(ValidationError) as caught:
+            graph.update("a", [period])
+        _assert_wrong_side(caught, f"/periods/0/{key}", dates[key], other)
+    assert views(graph) == before
 
 
 def test_add_entity_then_dependency_and_period_removal():

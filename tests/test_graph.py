@@ -231,6 +231,24 @@ def test_update_upserts_keeps_data_and_never_deletes():
     assert owned["p"]["end_date"] == "9999-12-31 23:59:59"
 
 
+@pytest.mark.parametrize("periods", [None, {"period_id": "p"}, "periods", 3])
+def test_update_without_a_periods_array_is_refused(periods):
+    graph = EntityGraph.from_records([{"id": "a", "periods": [{"period_id": "p"}]}])
+    before = views(graph)
+    with pytest.raises(ValidationError) as caught:
+        graph.update("a", periods)
+    [problem] = caught.value.problems
+    assert problem["pointer"] == "/periods"
+    assert repr(periods) in problem["detail"]
+    assert "not an array" in problem["detail"]
+    assert views(graph) == before
+
+
+def test_records_none_is_an_empty_graph():
+    # Every key of the dataset is optional, the entities list included.
+    assert len(EntityGraph.from_records(None)) == 0
+
+
 def test_unknown_entities_are_not_found():
     graph = EntityGraph.from_records([{"id": "a"}])
     for call in (

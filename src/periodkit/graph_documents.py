@@ -82,9 +82,11 @@ def _object(value: object, pointer: str, allowed: tuple[str, ...], problems: lis
     return clean
 
 
-def _list(value: object, pointer: str, problems: list[Problem]) -> list[Any]:
-    """A JSON array as a list; null is an empty one; anything else is a problem."""
-    if value is None:
+def _list(
+    value: object, pointer: str, problems: list[Problem], *, required: bool = False
+) -> list[Any]:
+    """A JSON array as a list (null: an empty one, unless ``required``); else a problem."""
+    if value is None and not required:
         return []
     if isinstance(value, list | tuple):
         return list(value)
@@ -331,8 +333,9 @@ def read_writes(
 ) -> tuple[list[WrittenPeriod], list[Problem]]:
     """Validate the ``periods`` of an update of ``entity_id`` (seed 001 PUT).
 
-    ``owner_of`` maps every period id of the graph to its entity. A period id
-    of another entity, or one given twice, is a problem.
+    ``owner_of`` maps every period id of the graph to its entity. ``periods``
+    that is not an array (null included), a period id of another entity, or
+    one given twice, is a problem.
 
     >>> _, problems = read_writes([{"period_id": "p"}, {"period_id": "p"}], {"p": "b"}, "a")
     >>> [p["detail"] for p in problems]  # doctest: +NORMALIZE_WHITESPACE
@@ -343,7 +346,9 @@ def read_writes(
     problems: list[Problem] = []
     written: list[WrittenPeriod] = []
     seen: dict[str, str] = {}
-    for index, item in enumerate(_list(periods, "/periods", problems)):
+    # The PUT body of seed 001 carries a periods array: null is a malformed request, not an
+    # empty update (while every key of a dataset record, and the dataset itself, is optional).
+    for index, item in enumerate(_list(periods, "/periods", problems, required=True)):
         pointer = f"/periods/{index}"
         period = read_period(item, pointer, problems)
         period_id = item.get("period_id") if isinstance(item, Mapping) else None

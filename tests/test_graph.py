@@ -100,6 +100,71 @@ def test_updates_recompute_like_a_full_propagation(small_change, records, data):
     assert graph.effective_all() == incremental
 
 
+def _with_period_ids(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records with an id on every owned period (``entity_graphs`` writes none)."""
+    return [
+        {
+            **record,
+            "periods": [
+                {**period, "period_id": f"{record['id']}.{at}"}
+                for at, period in enumerate(record.get("periods") or [])
+            ],
+        }
+        for record in records
+    ]
+
+
+def _dates(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: item[key] for key in ("start_date", "end_date") if key in item}
+
+
+@small_or_kernels
+@given(entity_graphs(), st.data())
+def test_upserts_by_period_id_follow_the_rule(small_change, records, data):
+    records = _with_period_ids(records)
+    graph = EntityGraph.from_records(records)
+    graph.small_change = small_change
+    # The records as the updates leave them, for the oracle: a replaced period takes its
+    # new dates (validity may shrink), an inserted one is appended under its new id.
+    model = {record["id"]: record for record in records}
+    # New dates come from the graph's own window (so that they overlap what they replace)
+    # and from a fresh one.
+    seen = [_dates(p) for r in records for key in ("periods", "parents") for p in r.get(key, [])]
+    for _ in range(data.draw(st.integers(1, 4))):
+        # Half the time an entity that owns periods, so that there is something to replace.
+        owners = [entity for entity, record in model.items() if record["periods"]]
+        entity = data.draw(st.sampled_from(owners or graph.ids) | st.sampled_from(graph.ids))
+        periods = model[entity]["periods"]
+        fresh = data.draw(entity_graphs(max_entities=1, max_periods=2))[0].get("periods", [])
+        dates = data.draw(st.lists(st.sampled_from(seen + fresh + [{}]), min_size=1, max_size=3))
+        ids = [p["period_id"] for p in periods]
+        replaced = data.draw(
+            st.lists(st.sampled_from(ids), min_size=1, max_size=len(dates), unique=True)
+            if ids
+            else st.just([])
+        )
+        targets = data.draw(st.permutations(replaced + [None] * (len(dates) - len(replaced))))
+        body = [
+            _dates(d) if target is None else {"period_id": target, **_dates(d)}
+            for d, target in zip(dates, targets, strict=True)
+        ]
+        written = graph.update(entity, body)
+        assert [t for t in targets if t is not None] == [w for w in written if w in ids]
+        for period_id, period in zip(written, body, strict=True):
+            new = {"period_id": period_id, **_dates(period)}
+            if period_id in ids:
+                periods[ids.index(period_id)] = new
+            else:
+                periods.append(new)
+        assert [p["period_id"] for p in graph.view(entity)["owned"]] == [
+            p["period_id"] for p in periods
+        ]
+    assert_matches_oracle(graph, list(model.values()))
+    incremental = graph.effective_all()
+    graph.propagate()
+    assert graph.effective_all() == incremental
+
+
 @small_or_kernels
 @given(entity_graphs(), st.data())
 def test_structure_changes_recompute_like_a_full_propagation(small_change, records, data):

@@ -100,6 +100,71 @@ def test_updates_recompute_like_a_full_propagation(small_change, records, data):
     assert graph.effective_all() == incremental
 
 
+def _with_period_ids(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records with an id on every owned period (``entity_graphs`` writes none)."""
+    return [
+        {
+            **record,
+            "periods": [
+                {**period, "period_id": f"{record['id']}.{at}"}
+                for at, period in enumerate(record.get("periods") or [])
+            ],
+        }
+        for record in records
+    ]
+
+
+def _dates(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: item[key] for key in ("start_date", "end_date") if key in item}
+
+
+@small_or_kernels
+@given(entity_graphs(), st.data())
+def test_upserts_by_period_id_follow_the_rule(small_change, records, data):
+    records = _with_period_ids(records)
+    graph = EntityGraph.from_records(records)
+    graph.small_change = small_change
+    # The records as the updates leave them, for the oracle: a replaced period takes its
+    # new dates (validity may shrink), an inserted one is appended under its new id.
+    model = {record["id"]: record for record in records}
+    # New dates come from the graph's own window (so that they overlap what they replace)
+    # and from a fresh one.
+    seen = [_dates(p) for r in records for key in ("periods", "parents") for p in r.get(key, [])]
+    for _ in range(data.draw(st.integers(1, 4))):
+        # Half the time an entity that owns periods, so that there is something to replace.
+        owners = [entity for entity, record in model.items() if record["periods"]]
+        entity = data.draw(st.sampled_from(owners or graph.ids) | st.sampled_from(graph.ids))
+        periods = model[entity]["periods"]
+        fresh = data.draw(entity_graphs(max_entities=1, max_periods=2))[0].get("periods", [])
+        dates = data.draw(st.lists(st.sampled_from(seen + fresh + [{}]), min_size=1, max_size=3))
+        ids = [p["period_id"] for p in periods]
+        replaced = data.draw(
+            st.lists(st.sampled_from(ids), min_size=1, max_size=len(dates), unique=True)
+            if ids
+            else st.just([])
+        )
+        targets = data.draw(st.permutations(replaced + [None] * (len(dates) - len(replaced))))
+        body = [
+            _dates(d) if target is None else {"period_id": target, **_dates(d)}
+            for d, target in zip(dates, targets, strict=True)
+        ]
+        written = graph.update(entity, body)
+        assert [t for t in targets if t is not None] == [w for w in written if w in ids]
+        for period_id, period in zip(written, body, strict=True):
+            new = {"period_id": period_id, **_dates(period)}
+            if period_id in ids:
+                periods[ids.index(period_id)] = new
+            else:
+                periods.append(new)
+        assert [p["period_id"] for p in graph.view(entity)["owned"]] == [
+            p["period_id"] for p in periods
+        ]
+    assert_matches_oracle(graph, list(model.values()))
+    incremental = graph.effective_all()
+    graph.propagate()
+    assert graph.effective_all() == incremental
+
+
 @small_or_kernels
 @given(entity_graphs(), st.data())
 def test_structure_changes_recompute_like_a_full_propagation(small_change, records, data):
@@ -231,6 +296,24 @@ def test_update_upserts_keeps_data_and_never_deletes():
     assert owned["p"]["end_date"] == "9999-12-31 23:59:59"
 
 
+@pytest.mark.parametrize("periods", [None, {"period_id": "p"}, "periods", 3])
+def test_update_without_a_periods_array_is_refused(periods):
+    graph = EntityGraph.from_records([{"id": "a", "periods": [{"period_id": "p"}]}])
+    before = views(graph)
+    with pytest.raises(ValidationError) as caught:
+        graph.update("a", periods)
+    [problem] = caught.value.problems
+    assert problem["pointer"] == "/periods"
+    assert repr(periods) in problem["detail"]
+    assert "not an array" in problem["detail"]
+    assert views(graph) == before
+
+
+def test_records_none_is_an_empty_graph():
+    # Every key of the dataset is optional, the entities list included.
+    assert len(EntityGraph.from_records(None)) == 0
+
+
 def test_unknown_entities_are_not_found():
     graph = EntityGraph.from_records([{"id": "a"}])
     for call in (
@@ -264,16 +347,58 @@ def test_bad_records_report_every_problem_and_build_nothing():
     assert "'2019-13-01'" in caught.value.problems[1]["detail"]
 
 
-def test_a_sentinel_on_the_wrong_side_is_start_after_end():
-    with pytest.raises(ValidationError, match="/0/periods/0/end_date"):
-        EntityGraph.from_records(
-            [
-                {
-                    "id": "a",
-                    "periods": [{"start_date": "2019-01-01", "end_date": "1970-01-01 00:00:00"}],
-                }
-            ]
-        )
+_TOO_LATE = "9999-12-31 23:59:59"
+_TOO_EARLY = "1970-01-01 00:00:00"
+# (dates, the field at fault, the field where its sentinel belongs)
+_WRONG_SIDE = [
+    ({"start_date": _TOO_LATE}, "start_date", "end_date"),
+    ({"start_date": _TOO_LATE, "end_date": _TOO_LATE}, "start_date", "end_date"),
+    ({"end_date": _TOO_EARLY}, "end_date", "start_date"),
+    ({"start_date": "2019-01-01", "end_date": _TOO_EARLY}, "end_date", "start_date"),
+    # The last instant in another spelling is the same +infinity.
+    ({"start_date": "9999-12-31T23:59:59.999999Z"}, "start_date", "end_date"),
+]
+
+
+def _assert_wrong_side(caught, pointer, value, other):
+    """The one problem is at ``pointer``, quotes ``value`` and names the right side."""
+    [problem] = caught.value.problems
+    assert problem["pointer"] == pointer
+    assert repr(value) in problem["detail"]
+    assert f"belongs on {other}" in problem["detail"]
+
+
+@pytest.mark.parametrize(("dates", "key", "other"), _WRONG_SIDE)
+def test_a_sentinel_on_the_wrong_side_of_a_record_period_is_refused(dates, key, other):
+    records = [{"id": "a", "periods": [{"period_id": "p", **dates}]}]
+    with pytest.raises(ValidationError) as caught:
+        EntityGraph.from_records(records)
+    _assert_wrong_side(caught, f"/0/periods/0/{key}", dates[key], other)
+
+
+@pytest.mark.parametrize(("dates", "key", "other"), _WRONG_SIDE)
+def test_a_sentinel_on_the_wrong_side_of_a_dependency_is_refused(dates, key, other):
+    records = [{"id": "a"}, {"id": "b", "parents": [{"id": "a", **dates}]}]
+    with pytest.raises(ValidationError) as caught:
+        EntityGraph.from_records(records)
+    _assert_wrong_side(caught, f"/1/parents/0/{key}", dates[key], other)
+    graph = EntityGraph.from_records([{"id": "a"}, {"id": "b"}])
+    before = views(graph)
+    with pytest.raises(ValidationError) as caught:
+        graph.add_dependency("b", "a", dates.get("start_date"), dates.get("end_date"))
+    _assert_wrong_side(caught, f"/{key}", dates[key], other)
+    assert views(graph) == before
+
+
+@pytest.mark.parametrize(("dates", "key", "other"), _WRONG_SIDE)
+def test_a_sentinel_on_the_wrong_side_of_an_update_is_refused(dates, key, other):
+    graph = EntityGraph.from_records([{"id": "a", "periods": [{"period_id": "p"}]}])
+    before = views(graph)
+    for period in ({**dates}, {"period_id": "p", **dates}):
+        with pytest.raises(ValidationError) as caught:
+            graph.update("a", [period])
+        _assert_wrong_side(caught, f"/periods/0/{key}", dates[key], other)
+    assert views(graph) == before
 
 
 def test_add_entity_then_dependency_and_period_removal():

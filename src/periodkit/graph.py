@@ -126,7 +126,12 @@ class EntityGraph:
         """A graph from the dataset's ``entities`` list (SPEC section 6).
 
         Raises ``ValidationError`` listing every problem (JSON pointers into
-        the list, such as ``/3/periods/0/end_date``), cycles included.
+        the list, such as ``/3/periods/0/end_date``), cycles included. Every
+        key of the dataset is optional, so ``None`` (no ``entities``) gives an
+        empty graph.
+
+        >>> len(EntityGraph.from_records(None))
+        0
 
         >>> EntityGraph.from_records([{"id": "a", "parents": [{"id": "a"}]}])
         Traceback (most recent call last):
@@ -348,9 +353,10 @@ class EntityGraph:
 
         A period without ``period_id`` gets a new one; an omitted date is that
         side's infinity; ``data`` is kept when not given. Nothing is deleted.
-        A period id of another entity, one given twice, a bad date or a start
-        after the end rejects the whole request with a ``ValidationError``
-        listing every problem, and changes nothing.
+        ``periods`` that is not an array (``None`` included: the PUT body
+        needs one), a period id of another entity, one given twice, a bad
+        date or a start after the end rejects the whole request with a
+        ``ValidationError`` listing every problem, and changes nothing.
 
         >>> graph = EntityGraph.from_records([{"id": "a"}])
         >>> bad = {"period_id": "p", "start_date": "2020-01-02", "end_date": "2020-01-01"}
@@ -358,6 +364,10 @@ class EntityGraph:
         Traceback (most recent call last):
         ...
         periodkit.errors.ValidationError: /periods/0/end_date: end_date '2020-01-01' is ...
+        >>> graph.update("a", None)
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.ValidationError: /periods: None is not an array
         """
         entity = self._entity(entity_id)
         written, problems = read_writes(periods, self._owner, entity_id)

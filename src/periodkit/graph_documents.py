@@ -5,7 +5,8 @@ Reading never raises on the first problem: every reader appends
 so that a caller can report every problem of a document at once and write
 nothing. Dates are read in the entity dialect (``periodkit.time``): a missing
 or null start is -inf, a missing or null end is +inf, and the sentinels
-``1970-01-01 00:00:00`` / ``9999-12-31 23:59:59`` are the infinities.
+``1970-01-01 00:00:00`` / ``9999-12-31 23:59:59`` are the infinities (on the
+wrong side, a problem at that field: SPEC section 1 makes it start > end).
 
 >>> problems = []
 >>> read_period({"start_date": "2017-01-01 00:00:00", "data": 1}, "/periods/0", problems)[1:]
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from periodkit.errors import ParseError, Problem
-from periodkit.time import BoundReader, Side, format_instant, parse_bound
+from periodkit.time import NEG_INF, POS_INF, BoundReader, Side, format_instant, parse_bound
 
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*", re.ASCII)
 _PERIOD_KEYS = ("period_id", "start_date", "end_date", "data")
@@ -81,9 +82,11 @@ def _object(value: object, pointer: str, allowed: tuple[str, ...], problems: lis
     return clean
 
 
-def _list(value: object, pointer: str, problems: list[Problem]) -> list[Any]:
-    """A JSON array as a list; null is an empty one; anything else is a problem."""
-    if value is None:
+def _list(
+    value: object, pointer: str, problems: list[Problem], *, required: bool = False
+) -> list[Any]:
+    """A JSON array as a list (null: an empty one, unless ``required``); else a problem."""
+    if value is None and not required:
         return []
     if isinstance(value, list | tuple):
         return list(value)
@@ -102,6 +105,14 @@ def _entity_bound(value: object, side: Side) -> int:
     return parse_bound(value, side, "entity")
 
 
+#: Each side's key, its side, the infinity that cannot be a bound on that side (its name),
+#: and the key where that infinity belongs.
+_SIDES: tuple[tuple[str, Side, int, str, str], ...] = (
+    ("start_date", "start", POS_INF, "+infinity", "end_date"),
+    ("end_date", "end", NEG_INF, "-infinity", "start_date"),
+)
+
+
 def read_span(
     item: Mapping[str, Any],
     pointer: str,
@@ -110,16 +121,36 @@ def read_span(
 ) -> tuple[int, int] | None:
     """The ``start_date``/``end_date`` of an object as vector-form bounds, or None on a problem.
 
+    A start at +infinity or an end at -infinity (a sentinel on the wrong
+    side) is a problem at that field.
+
     >>> read_span({"end_date": "2019-09-26 00:00:00"}, "", []) [0] < 0
     True
+    >>> problems = []
+    >>> read_span({"start_date": "9999-12-31 23:59:59"}, "/periods/0", problems)
+    >>> problems[0]["pointer"]
+    '/periods/0/start_date'
+    >>> problems[0]["detail"]
+    "start_date '9999-12-31 23:59:59' reads as +infinity, a sentinel that belongs on end_date"
     """
     bounds = []
-    sides: tuple[tuple[str, Side], ...] = (("start_date", "start"), ("end_date", "end"))
-    for key, side in sides:
+    for key, side, wrong, name, other in _SIDES:
         try:
-            bounds.append(read(item.get(key), side))
+            bound = read(item.get(key), side)
         except ParseError as error:
             _problem(problems, f"{pointer}/{key}", str(error))
+            continue
+        # A sentinel is read as an infinity on either side, so a start at +inf or an end at
+        # -inf would be accepted as a one-instant period at an infinity; SPEC section 1 makes
+        # it a start > end error instead, reported where the sentinel was written.
+        if bound == wrong:
+            _problem(
+                problems,
+                f"{pointer}/{key}",
+                f"{key} {item.get(key)!r} reads as {name}, a sentinel that belongs on {other}",
+            )
+            continue
+        bounds.append(bound)
     if len(bounds) < 2:
         return None
     lo, hi = bounds
@@ -302,8 +333,9 @@ def read_writes(
 ) -> tuple[list[WrittenPeriod], list[Problem]]:
     """Validate the ``periods`` of an update of ``entity_id`` (seed 001 PUT).
 
-    ``owner_of`` maps every period id of the graph to its entity. A period id
-    of another entity, or one given twice, is a problem.
+    ``owner_of`` maps every period id of the graph to its entity. ``periods``
+    that is not an array (null included), a period id of another entity, or
+    one given twice, is a problem.
 
     >>> _, problems = read_writes([{"period_id": "p"}, {"period_id": "p"}], {"p": "b"}, "a")
     >>> [p["detail"] for p in problems]  # doctest: +NORMALIZE_WHITESPACE
@@ -314,7 +346,9 @@ def read_writes(
     problems: list[Problem] = []
     written: list[WrittenPeriod] = []
     seen: dict[str, str] = {}
-    for index, item in enumerate(_list(periods, "/periods", problems)):
+    # The PUT body of seed 001 carries a periods array: null is a malformed request, not an
+    # empty update (while every key of a dataset record, and the dataset itself, is optional).
+    for index, item in enumerate(_list(periods, "/periods", problems, required=True)):
         pointer = f"/periods/{index}"
         period = read_period(item, pointer, problems)
         period_id = item.get("period_id") if isinstance(item, Mapping) else None

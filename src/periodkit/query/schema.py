@@ -168,7 +168,7 @@ def parse_whole(raw: object, *, saturate: bool = False) -> int | None:
     if not _INT64_RANGE[0] <= number <= _INT64_RANGE[1]:
         if not saturate:
             return None
-        number = min(max(number, _INT64_RANGE[0]), _INT64_RANGE[1])
+        return _INT64_RANGE[1] if number > 0 else _INT64_RANGE[0]
     return int(number)
 
 

@@ -259,10 +259,10 @@ def _scalar(value: object) -> _dt.datetime:
     if isinstance(value, str):
         return _parse_text(value)
     if isinstance(value, pd.Timestamp):
+        # Any nanosecond makes the value fall between two microseconds.
+        _whole_micros(value.nanosecond, value)
         stamp = value.tz_convert("UTC") if value.tzinfo is not None else value
-        micros = _whole_micros(stamp.as_unit("ns").value, value) if stamp.nanosecond else None
-        base = stamp.to_pydatetime(warn=False).replace(tzinfo=UTC)
-        return base if micros is None else _EPOCH + _dt.timedelta(microseconds=micros)
+        return stamp.to_pydatetime().replace(tzinfo=UTC)
     if isinstance(value, _dt.datetime):
         return _from_datetime(value)
     if isinstance(value, _dt.date):

@@ -15,7 +15,7 @@ import numpy as np
 import portion as P
 
 from benchmarks.harness import Case, Impl
-from periodkit.graph import EntityGraph
+from periodkit.graph.entity_graph import EntityGraph
 from periodkit.time import NEG_INF, POS_INF, format_instants, parse_bound
 
 SEED = 20170101

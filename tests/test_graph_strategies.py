@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from periodkit.graph import EntityGraph
+from periodkit.graph.entity_graph import EntityGraph
 from periodkit.strategies import entity_graphs
 
 

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from periodkit.actions import ActionTable
-from periodkit.forms import form_columns
+from periodkit.actions.forms import form_columns
+from periodkit.actions.table import ActionTable
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
     FIRST_US,
@@ -444,7 +444,7 @@ def entity_graphs(
     entities with no periods or dependencies.
 
     >>> from hypothesis import given
-    >>> from periodkit.graph import EntityGraph
+    >>> from periodkit.graph.entity_graph import EntityGraph
     >>> @given(entity_graphs(max_entities=3))
     ... def test_loads(records):
     ...     assert EntityGraph.from_records(records).ids[0] == "e0"

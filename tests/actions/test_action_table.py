@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from periodkit import time
-from periodkit.actions import ActionTable
+from periodkit.actions.forms import SparseColumn
+from periodkit.actions.table import ActionTable
 from periodkit.errors import QueryError, ValidationError
-from periodkit.forms import SparseColumn
 from periodkit.periods import Period, PeriodSet
 from periodkit.strategies import action_tables, period_sets, periods
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from periodkit import CycleError, NotFoundError, PeriodSet, ValidationError
-from periodkit.graph import EntityGraph
+from periodkit.graph.entity_graph import EntityGraph
 from periodkit.strategies import entity_graphs
 from periodkit.time import FIRST_US, LAST_US, parse_bound
 

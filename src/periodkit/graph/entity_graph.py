@@ -34,17 +34,7 @@ from typing import Any
 import numpy as np
 
 from periodkit.errors import CycleError, NotFoundError, Problem, ValidationError
-from periodkit.graph_documents import (
-    EntityRecord,
-    WrittenPeriod,
-    entity_dates,
-    period_dates,
-    read_entity_fields,
-    read_records,
-    read_span,
-    read_writes,
-)
-from periodkit.graph_propagation import (
+from periodkit.graph.propagation import (
     ALWAYS,
     Atoms,
     AtomStore,
@@ -54,6 +44,16 @@ from periodkit.graph_propagation import (
     evaluate_level,
     layers,
     merge_atoms,
+)
+from periodkit.graph.records import (
+    EntityRecord,
+    WrittenPeriod,
+    entity_dates,
+    period_dates,
+    read_entity_fields,
+    read_records,
+    read_span,
+    read_writes,
 )
 from periodkit.periods import PeriodSet
 from periodkit.time import FIRST_US, LAST_US, format_instant, normalise_micros

@@ -6,8 +6,8 @@ import pytest
 from tests.seeds import SEED_001_VIEW
 
 from periodkit.errors import ValidationError
-from periodkit.graph import EntityGraph
-from periodkit.graph_documents import read_records, read_writes
+from periodkit.graph.entity_graph import EntityGraph
+from periodkit.graph.records import read_records, read_writes
 
 DATES = {"start_date": "2017-01-01 00:00:00", "end_date": "2019-09-26 00:00:00"}
 

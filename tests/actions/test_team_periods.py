@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from periodkit.actions import ActionTable
+from periodkit.actions.table import ActionTable
+from periodkit.actions.team_periods import TeamPeriods
 from periodkit.errors import (
     InvalidFormFieldsError,
     InvalidPeriodIdError,
@@ -14,7 +15,6 @@ from periodkit.errors import (
     QueryError,
     ValidationError,
 )
-from periodkit.team_periods import TeamPeriods
 from periodkit.time import span_micros
 
 PERIODS = [

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from periodkit.actions.forms import SparseColumn, form_columns, parse_form_fields
 from periodkit.errors import InvalidFormFieldsError
-from periodkit.forms import SparseColumn, form_columns, parse_form_fields
 
 
 def test_form_fields_arrive_url_encoded_decoded_or_as_a_list():

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from periodkit import kernels
-from periodkit.actions import ActionTable, record_list
+from periodkit.actions.forms import parse_form_fields
+from periodkit.actions.table import ActionTable, record_list
 from periodkit.errors import (
     InvalidPeriodIdError,
     NotFoundError,
@@ -40,7 +41,6 @@ from periodkit.errors import (
     ValidationError,
     problem_at,
 )
-from periodkit.forms import parse_form_fields
 from periodkit.periods import Period
 from periodkit.time import (
     NEG_INF,

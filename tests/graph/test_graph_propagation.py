@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from periodkit.graph_propagation import (
+from periodkit.graph.propagation import (
     AtomStore,
     Edges,
     coverage_at_least,

@@ -7,7 +7,7 @@ kernels of ``periodkit.kernels`` answer ``during`` with binary searches.
 ``team_id``, ``category`` and ``status`` are categoricals; ``created_at`` and
 ``updated_at`` int64 microseconds (NaT when missing); ``description`` and
 ``user`` object arrays. Each custom form field is a sparse column of
-``periodkit.forms``: a bitmap of the actions that have it, a running count
+``periodkit.actions.forms``: a bitmap of the actions that have it, a running count
 per 64 actions, and the values of those actions only.
 
 >>> table = ActionTable.from_records([
@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from periodkit import kernels
+from periodkit.actions.forms import SparseColumn, form_columns, object_array, parse_form_fields
 from periodkit.errors import (
     ParseError,
     Problem,
@@ -39,7 +40,6 @@ from periodkit.errors import (
     ValidationError,
     problem_at,
 )
-from periodkit.forms import SparseColumn, form_columns, object_array, parse_form_fields
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
     FIRST_US,

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from periodkit import Period, PeriodError, PeriodSet, parse_instant
+from periodkit import ParseError, Period, PeriodError, PeriodSet, parse_instant, parse_span
 from periodkit.strategies import micros, period_sets, periods
 from periodkit.time import FIRST_US, LAST_US, NEG_INF, POS_INF
 
@@ -286,3 +286,14 @@ def test_periods_with_array_data_compare_without_raising():
     assert Period(data=np.arange(3)) != Period(data=np.arange(3))
     same = np.arange(3)
     assert Period(data=same) == Period(data=same)
+
+
+def test_a_span_is_the_period_its_date_names():
+    assert parse_span("2019-12") == Period("2019-12-01", "2019-12-31T23:59:59.999999")
+    assert parse_span("9999").end == P.inf
+    assert parse_span("0001").start == -P.inf
+    assert parse_span(dt.date(2019, 12, 12)) == parse_span("2019-12-12")
+    moment = dt.datetime(2019, 12, 12, 9, 30)
+    assert parse_span(moment).start == parse_span(moment).end == moment.replace(tzinfo=UTC)
+    with pytest.raises(ParseError, match="'2019-1' is not a date or date-time"):
+        parse_span("2019-1")

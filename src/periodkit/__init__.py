@@ -19,9 +19,9 @@ from periodkit.errors import (
     ValidationError,
 )
 from periodkit.graph import EntityGraph
-from periodkit.periods import Period, PeriodSet
+from periodkit.periods import Period, PeriodSet, parse_span
 from periodkit.query import Query, parse_activities
-from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
+from periodkit.time import format_instant, parse_instant, parse_instants
 
 __all__ = [
     "ActionTable",

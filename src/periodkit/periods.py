@@ -42,6 +42,7 @@ from periodkit.time import (
     normalise_micros,
     normalise_vector,
     parse_bound,
+    span_micros,
     to_micros,
 )
 
@@ -199,6 +200,21 @@ class Period:
         )
         start, end = _describe(self._lo), _describe(self._hi, "end")
         return f"Period(start={start!r}, end={end!r}{meta})"
+
+
+def parse_span(value: object) -> Period:
+    """The closed ``Period`` that a partial or full date names.
+
+    ``2019`` is the year, ``2019-12`` the month, and so on down to a fraction,
+    which names one instant; a ``date`` names its day (``span_micros`` in
+    ``periodkit.time`` has the grammar).
+
+    >>> parse_span("2019")
+    Period(start='2019-01-01T00:00:00Z', end='2019-12-31T23:59:59.999999Z')
+    >>> parse_span("2019-12-12T09:30:25.5Z").start == parse_span("2019-12-12T09:30:25.5Z").end
+    True
+    """
+    return Period.from_micros(*span_micros(value))
 
 
 def _same_data(a: Any, b: Any) -> bool:

@@ -19,8 +19,8 @@ Nobody else in periodkit parses or formats dates; everything comes here.
 datetime.datetime(2019, 12, 12, 17, 30, 25, 500000, tzinfo=datetime.timezone.utc)
 >>> format_instant(parse_instant("2019-12-12 09:30"), dialect="entity")
 '2019-12-12 09:30:00'
->>> parse_span("2019-12")
-Period(start='2019-12-01T00:00:00Z', end='2019-12-31T23:59:59.999999Z')
+>>> span_micros("1970-01")[1] == 31 * 86_400_000_000 - 1
+True
 """
 
 from __future__ import annotations
@@ -28,16 +28,13 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn
 
 import numpy as np
 import pandas as pd
 import portion as P
 
 from periodkit.errors import ParseError
-
-if TYPE_CHECKING:
-    from periodkit.periods import Period
 
 UTC = _dt.UTC
 Dialect = Literal["iso", "entity"]
@@ -347,20 +344,6 @@ def _span_last_micros(first: _dt.datetime, precision: str) -> int:
     if year > 9999:
         return LAST_US
     return _raw_micros(first.replace(year=year, month=month, day=1)) - 1
-
-
-def parse_span(value: object) -> Period:
-    """The closed ``Period`` that a partial or full date names.
-
-    >>> parse_span("2019")
-    Period(start='2019-01-01T00:00:00Z', end='2019-12-31T23:59:59.999999Z')
-    >>> parse_span("2019-12-12T09:30:25.5Z").start == parse_span("2019-12-12T09:30:25.5Z").end
-    True
-    """
-    from periodkit.periods import Period
-
-    first, last = span_micros(value)
-    return Period.from_micros(first, last)
 
 
 # --- formatting --------------------------------------------------------------

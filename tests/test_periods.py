@@ -14,7 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from periodkit import ParseError, Period, PeriodError, PeriodSet, parse_instant, parse_span
+from periodkit import (
+    ArgumentError,
+    ParseError,
+    Period,
+    PeriodError,
+    PeriodSet,
+    parse_instant,
+    parse_span,
+)
 from periodkit.strategies import micros, period_sets, periods
 from periodkit.time import FIRST_US, LAST_US, NEG_INF, POS_INF
 
@@ -227,21 +235,29 @@ def test_start_after_end_names_both_values(start, end, message):
 def test_from_bounds_rejects_bad_arrays_naming_the_atom():
     with pytest.raises(PeriodError, match=r"atom 1: start '1970-01-01T00:00:00.000005Z' is after"):
         PeriodSet.from_bounds([0, 5], [1, 4])
-    with pytest.raises(PeriodError, match="atom 0 has a NaT"):
+    with pytest.raises(ArgumentError, match="atom 0 has a NaT"):
         PeriodSet.from_bounds([np.iinfo(np.int64).min], [0])
-    with pytest.raises(PeriodError, match="must be flat and of one length"):
+    with pytest.raises(ArgumentError, match="must be flat and of one length"):
         PeriodSet.from_bounds([0, 1], [2])
 
 
 def test_only_periods_and_sets_combine():
-    with pytest.raises(PeriodError, match="'2019' is not a Period or a PeriodSet"):
+    with pytest.raises(ArgumentError, match="'2019' is not a Period or a PeriodSet"):
         PeriodSet(["2019"])
-    with pytest.raises(PeriodError, match="is not a Period or a PeriodSet"):
-        PeriodSet() | "2019"
+    with pytest.raises(ArgumentError, match="5 is not a Period or a PeriodSet"):
+        PeriodSet().overlaps(5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [Period(), PeriodSet()])
+@pytest.mark.parametrize("operator", ["|", "&", "-"])
+def test_a_foreign_operand_is_a_type_error(value, operator):
+    for expression in (f"value {operator} 5", f"5 {operator} value", f"value {operator} '2019'"):
+        with pytest.raises(TypeError, match="unsupported operand"):
+            eval(expression, {"value": value})
 
 
 def test_from_portion_rejects_other_values():
-    with pytest.raises(Exception, match="is not a portion interval"):
+    with pytest.raises(ArgumentError, match="is not a portion interval"):
         PeriodSet.from_portion("2019")
 
 
@@ -271,9 +287,9 @@ def test_set_of_periods_contains_each_period(ps):
         (lambda: Period.from_micros(0, "1"), r"end '1' is not whole microseconds"),
     ],
 )
-def test_wrong_kinds_of_bounds_are_period_errors(call, message):
+def test_wrong_kinds_of_bounds_are_argument_errors(call, message):
     # Found in review: these leaked TypeError, ValueError and OverflowError.
-    with pytest.raises(PeriodError, match=message):
+    with pytest.raises(ArgumentError, match=message):
         call()
 
 

@@ -4,6 +4,7 @@ import periodkit
 
 PUBLIC = {
     "ActionTable",
+    "ArgumentError",
     "InvalidFormFieldsError",
     "InvalidPeriodIdError",
     "CycleError",

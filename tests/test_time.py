@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from periodkit import ParseError, format_instant, parse_instant, parse_instants
+from periodkit import ArgumentError, ParseError, format_instant, parse_instant, parse_instants
 from periodkit.strategies import micros, naive_datetimes
 from periodkit.time import (
     FIRST_US,
@@ -332,11 +332,11 @@ def test_rejected_vectors_name_the_value_and_its_index(values, message):
 
 
 def test_unknown_dialect_and_precision_are_rejected():
-    with pytest.raises(ParseError, match="dialect 'xml' is unknown"):
+    with pytest.raises(ArgumentError, match="dialect 'xml' is unknown"):
         parse_instant("2019-01-01", dialect="xml")
-    with pytest.raises(ParseError, match="dialect 'xml' is unknown"):
+    with pytest.raises(ArgumentError, match="dialect 'xml' is unknown"):
         format_instant(0, dialect="xml")
-    with pytest.raises(ParseError, match="precision 'ns' is unknown"):
+    with pytest.raises(ArgumentError, match="precision 'ns' is unknown"):
         format_instant(0, precision="ns")
 
 
@@ -381,13 +381,24 @@ def test_bound_reader_agrees_with_parse_bound(values, dialect):
             lambda: format_instant(10**30),
             r"1000000000000000000000000000000 is not int64 microseconds",
         ),
-        (lambda: format_instants(np.array([], dtype=np.int64), "xml"), r"dialect 'xml' is unknown"),
-        (lambda: BoundReader([], "xml"), r"dialect 'xml' is unknown"),
     ],
 )
 def test_wrong_kinds_of_input_are_parse_errors(call, message):
     with pytest.raises(ParseError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: format_instants(np.array([], dtype=np.int64), "xml"),
+        lambda: BoundReader([], "xml"),
+    ],
+)
+def test_unknown_options_are_argument_errors(call):
+    with pytest.raises(ArgumentError, match="dialect 'xml' is unknown") as caught:
+        call()
+    assert caught.value.location == "dialect"
 
 
 def test_int_microseconds_beyond_the_timeline_format_as_the_infinities():

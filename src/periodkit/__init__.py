@@ -8,6 +8,7 @@ True
 
 from periodkit.actions import ActionTable
 from periodkit.errors import (
+    ArgumentError,
     CycleError,
     InvalidFormFieldsError,
     InvalidPeriodIdError,
@@ -25,6 +26,7 @@ from periodkit.time import format_instant, parse_instant, parse_instants
 
 __all__ = [
     "ActionTable",
+    "ArgumentError",
     "CycleError",
     "EntityGraph",
     "InvalidFormFieldsError",

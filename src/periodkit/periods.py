@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import portion as P
 
-from periodkit.errors import ParseError, PeriodError
+from periodkit.errors import ArgumentError, PeriodError
 from periodkit.time import (
     FIRST_US,
     LAST_US,
@@ -104,10 +104,10 @@ class Period:
         """
         for name, value in (("start", lo), ("end", hi)):
             if not isinstance(value, int | np.integer) or isinstance(value, bool):
-                raise PeriodError(f"{name} {value!r} is not whole microseconds (int)")
+                raise ArgumentError(f"{name} {value!r} is not whole microseconds (int)", name)
         lo, hi = normalise_micros(int(lo)), normalise_micros(int(hi))
         if NAT in (lo, hi):
-            raise PeriodError("a period bound cannot be NaT (a missing instant)")
+            raise ArgumentError("a period bound cannot be NaT (a missing instant)")
         if lo > hi:
             raise PeriodError(f"start {_describe(lo)!r} is after end {_describe(hi, 'end')!r}")
         period = cls.__new__(cls)
@@ -163,14 +163,15 @@ class Period:
         """
         return PeriodSet([self]).to_portion()
 
+    # A foreign operand gives NotImplemented, so that Python raises TypeError.
     def __or__(self, other: Period | PeriodSet) -> PeriodSet:
-        return PeriodSet([self]) | other
+        return PeriodSet([self]).__or__(other)
 
     def __and__(self, other: Period | PeriodSet) -> PeriodSet:
-        return PeriodSet([self]) & other
+        return PeriodSet([self]).__and__(other)
 
     def __sub__(self, other: Period | PeriodSet) -> PeriodSet:
-        return PeriodSet([self]) - other
+        return PeriodSet([self]).__sub__(other)
 
     def __invert__(self) -> PeriodSet:
         return ~PeriodSet([self])
@@ -228,15 +229,15 @@ def _same_data(a: Any, b: Any) -> bool:
 
 
 def _int64_bounds(values: object, name: str) -> np.ndarray:
-    """A flat array of whole microseconds, or a PeriodError naming what it got."""
+    """A flat array of whole microseconds, or an ArgumentError naming what it got."""
     array = np.asarray(values)
     if array.size and array.dtype.kind not in "iu":
-        raise PeriodError(
+        raise ArgumentError(
             f"{name} must be whole microseconds (int64), not {array.dtype} values "
             f"such as {array.ravel()[0]!r}"
         )
     if array.size and array.dtype.kind == "u" and array.max() > POS_INF:
-        raise PeriodError(f"{name} value {int(array.max())} is beyond int64 microseconds")
+        raise ArgumentError(f"{name} value {int(array.max())} is beyond int64 microseconds")
     return array.astype(np.int64)
 
 
@@ -292,7 +293,7 @@ class PeriodSet:
         if isinstance(periods, Period | PeriodSet):
             periods = [periods]
         if not isinstance(periods, Iterable) or isinstance(periods, str | bytes | dict):
-            raise PeriodError(f"PeriodSet takes an iterable of Periods, not {periods!r}")
+            raise ArgumentError(f"PeriodSet takes an iterable of Periods, not {periods!r}")
         starts: list[np.ndarray] = []
         ends: list[np.ndarray] = []
         for item in periods:
@@ -303,7 +304,7 @@ class PeriodSet:
                 starts.append(item._starts)
                 ends.append(item._ends)
             else:
-                raise PeriodError(f"{item!r} is not a Period or a PeriodSet")
+                raise ArgumentError(f"{item!r} is not a Period or a PeriodSet")
         if starts:
             self._set_domain(*self._normalised(np.concatenate(starts), np.concatenate(ends)))
         else:
@@ -337,13 +338,13 @@ class PeriodSet:
         """
         lo, hi = _int64_bounds(starts, "starts"), _int64_bounds(ends, "ends")
         if lo.shape != hi.shape or lo.ndim != 1:
-            raise PeriodError(
+            raise ArgumentError(
                 f"starts {lo.shape} and ends {hi.shape} must be flat and of one length"
             )
         missing = (lo == NAT) | (hi == NAT)
         if missing.any():
             index = int(np.flatnonzero(missing)[0])
-            raise PeriodError(f"atom {index} has a NaT (missing) bound")
+            raise ArgumentError(f"atom {index} has a NaT (missing) bound")
         reversed_ = lo > hi
         if reversed_.any():
             index = int(np.flatnonzero(reversed_)[0])
@@ -403,9 +404,11 @@ class PeriodSet:
         >>> january.overlaps(Period("2019-01-31", None))
         True
         """
-        return not (self & other).is_empty
+        return not (self & _as_set(other)).is_empty
 
     def _combine(self, other: object, keep: Any) -> PeriodSet:
+        if not isinstance(other, Period | PeriodSet):
+            return NotImplemented
         right = _as_set(other)
         a_s, a_e = _to_domain(self._starts), _to_domain(self._ends)
         b_s, b_e = _to_domain(right._starts), _to_domain(right._ends)
@@ -429,6 +432,8 @@ class PeriodSet:
     __rand__ = __and__
 
     def __rsub__(self, other: Period | PeriodSet) -> PeriodSet:
+        if not isinstance(other, Period | PeriodSet):
+            return NotImplemented
         return _as_set(other) - self
 
     def __invert__(self) -> PeriodSet:
@@ -477,7 +482,7 @@ class PeriodSet:
         (Period(start='2019-01-01T00:00:00.000001Z', end='2019-01-01T00:00:00.000001Z'),)
         """
         if not isinstance(interval, P.Interval):
-            raise ParseError(f"{interval!r} is not a portion interval")
+            raise ArgumentError(f"{interval!r} is not a portion interval")
         starts, ends = [], []
         for atom in interval:
             if atom.empty:
@@ -500,7 +505,7 @@ def _as_set(value: object) -> PeriodSet:
         return value
     if isinstance(value, Period):
         return PeriodSet([value])
-    raise PeriodError(f"{value!r} is not a Period or a PeriodSet")
+    raise ArgumentError(f"{value!r} is not a Period or a PeriodSet")
 
 
 _FIRST_INSTANT = from_micros(FIRST_US + 1) - (from_micros(1) - from_micros(0))

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import portion as P
 
-from periodkit.errors import ParseError
+from periodkit.errors import ArgumentError, ParseError
 
 UTC = _dt.UTC
 Dialect = Literal["iso", "entity"]
@@ -386,9 +386,13 @@ def format_instant(
 
 def _check_options(dialect: object, precision: object = "ms") -> None:
     if dialect not in ("iso", "entity"):
-        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+        raise ArgumentError(
+            f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')", "dialect"
+        )
     if precision not in ("ms", "us"):
-        raise ParseError(f"precision {precision!r} is unknown (expected 'ms' or 'us')")
+        raise ArgumentError(
+            f"precision {precision!r} is unknown (expected 'ms' or 'us')", "precision"
+        )
 
 
 def _format_infinite(us: int, dialect: Dialect) -> str | None:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from periodkit.actions.table import ActionTable
 from periodkit.actions.team_periods import TeamPeriods
 from periodkit.errors import (
+    ArgumentError,
     InvalidFormFieldsError,
     InvalidPeriodIdError,
     NotFoundError,
@@ -238,7 +239,7 @@ def test_a_boolean_is_no_period_id():
 
 
 def test_actions_needs_an_action_table(periods):
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(ArgumentError) as caught:
         periods.actions("1", None)
     assert caught.value.location == "table" and "table None is not an ActionTable" in str(
         caught.value

@@ -34,9 +34,9 @@ import pandas as pd
 from periodkit import kernels
 from periodkit.actions.forms import SparseColumn, form_columns, object_array, parse_form_fields
 from periodkit.errors import (
+    ArgumentError,
     ParseError,
     Problem,
-    QueryError,
     ValidationError,
     problem_at,
 )
@@ -303,17 +303,17 @@ class ActionTable:
         elif isinstance(period_or_set, PeriodSet):
             atoms = period_or_set.bounds()
         else:
-            raise QueryError(f"{period_or_set!r} is not a Period or a PeriodSet")
+            raise ArgumentError(f"{period_or_set!r} is not a Period or a PeriodSet")
         if how == "overlaps":
             found = kernels.overlaps(self._starts, self._ends, *atoms, self._longest)
         elif how == "within":
             found = kernels.within(self._starts, self._ends, *atoms)
         else:
-            raise QueryError(f"how={how!r} is unknown (expected 'overlaps' or 'within')")
+            raise ArgumentError(f"how={how!r} is unknown (expected 'overlaps' or 'within')")
         if order == "input":
             return kernels.to_input_order(found, self._order)
         if order != "start":
-            raise QueryError(f"order={order!r} is unknown (expected 'input' or 'start')")
+            raise ArgumentError(f"order={order!r} is unknown (expected 'input' or 'start')")
         if self._order is None:
             return found
         rows = self._order[found].astype(np.int64)
@@ -346,7 +346,7 @@ class ActionTable:
         if name in ("start_date", "end_date"):
             return self.bounds(rows)[name == "end_date"]
         if name not in _COLUMN_FIELDS:
-            raise QueryError(f"{name!r} is not a column of an action (expected one of {FIELDS})")
+            raise ArgumentError(f"{name!r} is not a column of an action (expected one of {FIELDS})")
         values = self._columns.get(name)
         if values is None:
             if name in TIMESTAMP_FIELDS:
@@ -375,7 +375,7 @@ class ActionTable:
         [True, False, True]
         """
         if name not in CATEGORICAL_FIELDS:
-            raise QueryError(
+            raise ArgumentError(
                 f"{name!r} is not a categorical field (expected one of {CATEGORICAL_FIELDS})", name
             )
         rows = np.arange(len(self)) if positions is None else self._positions(positions)
@@ -500,14 +500,14 @@ class ActionTable:
         """
         rows = np.asarray(positions)
         if rows.ndim != 1 or (rows.dtype.kind not in "iu" and len(rows)):
-            raise QueryError(
+            raise ArgumentError(
                 f"positions {_short(positions)} are not a list of row numbers", "positions"
             )
         rows = rows.astype(np.int64, copy=False)
         outside = np.flatnonzero((rows < 0) | (rows >= len(self)))
         if len(outside):
             index = int(outside[0])
-            raise QueryError(
+            raise ArgumentError(
                 f"position {int(rows[index])} (item {index}) is not a row of the table "
                 f"(expected 0 to {len(self) - 1})",
                 f"positions/{index}",

@@ -33,6 +33,7 @@ from periodkit import kernels
 from periodkit.actions.forms import parse_form_fields
 from periodkit.actions.table import ActionTable, record_list
 from periodkit.errors import (
+    ArgumentError,
     InvalidPeriodIdError,
     NotFoundError,
     ParseError,
@@ -202,7 +203,7 @@ class TeamPeriods:
         (['a'], {'x': 1}, [{'action_id': 'a', 'missing_fields': ['y']}])
         """
         if not isinstance(table, ActionTable):
-            raise QueryError(f"table {table!r:.80} is not an ActionTable", "table")
+            raise ArgumentError(f"table {table!r:.80} is not an ActionTable", "table")
         fields = parse_form_fields(form_fields)
         period = self.get(period_id)
         rows = table.during(period, order="start")

@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -66,8 +67,9 @@ def _describe(us: int, side: str = "start") -> str | None:
 class Period:
     """The closed interval [start, end]; ``None`` means the infinity on that side.
 
-    Domain periods also carry ``period_id``, the owning ``entity_id`` and
-    opaque ``data``; two periods are equal when bounds and these agree.
+    A value: two periods are equal (and hash alike) when their bounds are.
+    ``x in p`` is ``p.contains(x)``. A record that owns a period (with an id,
+    an owner and data) is a ``PeriodRecord``.
 
     >>> p = Period("2019-12-01", "2019-12-31T23:59:59")
     >>> p.contains("2019-12-12T09:30:00Z"), p.overlaps(Period("2020-01-01"))
@@ -78,25 +80,16 @@ class Period:
     periodkit.errors.PeriodError: start '2020-01-02' is after end '2020-01-01'
     """
 
-    __slots__ = ("_hi", "_lo", "data", "entity_id", "period_id")
+    __slots__ = ("_hi", "_lo")
 
-    def __init__(
-        self,
-        start: object = None,
-        end: object = None,
-        *,
-        period_id: str | None = None,
-        entity_id: str | None = None,
-        data: Any = None,
-    ) -> None:
+    def __init__(self, start: object = None, end: object = None) -> None:
         lo, hi = parse_bound(start, "start"), parse_bound(end, "end")
         if lo > hi:
             raise PeriodError(f"start {start!r} is after end {end!r}")
         self._lo, self._hi = lo, hi
-        self.period_id, self.entity_id, self.data = period_id, entity_id, data
 
     @classmethod
-    def from_micros(cls, lo: int, hi: int, **meta: Any) -> Period:
+    def from_micros(cls, lo: int, hi: int) -> Period:
         """A period from two bounds in the vector form (int64 microseconds).
 
         >>> Period.from_micros(0, 999_999)
@@ -112,9 +105,6 @@ class Period:
             raise PeriodError(f"start {_describe(lo)!r} is after end {_describe(hi, 'end')!r}")
         period = cls.__new__(cls)
         period._lo, period._hi = lo, hi
-        period.period_id = meta.get("period_id")
-        period.entity_id = meta.get("entity_id")
-        period.data = meta.get("data")
         return period
 
     @property
@@ -144,6 +134,9 @@ class Period:
         True
         """
         return PeriodSet([self]).contains(other)
+
+    def __contains__(self, other: object) -> bool:
+        return self.contains(other)
 
     def overlaps(self, other: Period | PeriodSet) -> bool:
         """Whether the two share at least one instant (closed bounds touch).
@@ -179,28 +172,29 @@ class Period:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return (self._lo, self._hi, self.period_id, self.entity_id) == (
-            other._lo,
-            other._hi,
-            other.period_id,
-            other.entity_id,
-        ) and _same_data(self.data, other.data)
+        return self._lo == other._lo and self._hi == other._hi
 
     def __hash__(self) -> int:
         return hash((self._lo, self._hi))
 
     def __repr__(self) -> str:
-        meta = "".join(
-            f", {name}={value!r}"
-            for name, value in (
-                ("period_id", self.period_id),
-                ("entity_id", self.entity_id),
-                ("data", self.data),
-            )
-            if value is not None
-        )
         start, end = _describe(self._lo), _describe(self._hi, "end")
-        return f"Period(start={start!r}, end={end!r}{meta})"
+        return f"Period(start={start!r}, end={end!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRecord:
+    """A period as a record holds it: with the record's id, its owner and opaque data.
+
+    >>> record = PeriodRecord(Period("2024-08-12"), period_id=1, entity_id="t1")
+    >>> record.period.lo == Period("2024-08-12").lo, record.entity_id
+    (True, 't1')
+    """
+
+    period: Period
+    period_id: Any = None
+    entity_id: Any = None
+    data: Any = None
 
 
 def parse_span(value: object) -> Period:
@@ -216,16 +210,6 @@ def parse_span(value: object) -> Period:
     True
     """
     return Period.from_micros(*span_micros(value))
-
-
-def _same_data(a: Any, b: Any) -> bool:
-    """Equality of opaque data that may not reduce to one bool (numpy arrays)."""
-    if a is b:
-        return True
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return False
 
 
 def _int64_bounds(values: object, name: str) -> np.ndarray:
@@ -382,8 +366,13 @@ class PeriodSet:
     def __iter__(self) -> Iterator[Period]:
         return iter(self.atoms)
 
+    def __contains__(self, other: object) -> bool:
+        return self.contains(other)
+
     def contains(self, other: object) -> bool:
         """Whether an instant, a Period or a PeriodSet lies wholly inside this set.
+
+        ``x in s`` asks the same.
 
         >>> PeriodSet([Period("2019-01-01", "2019-01-31")]).contains("2019-01-31T00:00:00Z")
         True

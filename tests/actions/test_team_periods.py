@@ -110,7 +110,7 @@ def test_overlapping_matches_reference(start, end):
     hi = span_micros(end)[1] if end else 2**63
     if lo > hi:
         return
-    expected = {p.period_id for p in periods._periods if p.lo <= hi and p.hi >= lo}
+    expected = {p.period_id for p in periods._periods if p.period.lo <= hi and p.period.hi >= lo}
     assert {p["id"] for p in periods.overlapping(start, end)} == expected
 
 

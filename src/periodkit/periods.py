@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import portion as P
 
+from periodkit import kernels
 from periodkit.errors import ArgumentError, PeriodError
 from periodkit.time import (
     FIRST_US,
@@ -225,28 +226,6 @@ def _int64_bounds(values: object, name: str) -> np.ndarray:
     return array.astype(np.int64)
 
 
-def _domain_scalar(us: int) -> int:
-    return min(max(us, FIRST_US), LAST_US)
-
-
-def _to_domain(bounds: np.ndarray) -> np.ndarray:
-    """Infinities onto the first and last instants, so that ±1 never overflows."""
-    return np.clip(bounds, FIRST_US, LAST_US)
-
-
-def _merge_sorted(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge atoms sorted by start (domain values) that overlap, touch or abut."""
-    if len(starts) == 0:
-        return _EMPTY, _EMPTY
-    reach = np.maximum.accumulate(ends)
-    opens = np.empty(len(starts), dtype=bool)
-    opens[0] = True
-    opens[1:] = starts[1:] > reach[:-1] + 1
-    first = np.flatnonzero(opens)
-    last = np.append(first[1:] - 1, len(starts) - 1)
-    return starts[first], reach[last]
-
-
 def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Which points lie in one of the canonical atoms."""
     if len(starts) == 0:
@@ -296,9 +275,7 @@ class PeriodSet:
 
     @staticmethod
     def _normalised(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        starts, ends = _to_domain(starts), _to_domain(ends)
-        order = np.argsort(starts, kind="stable")
-        return _merge_sorted(starts[order], ends[order])
+        return kernels.merge(kernels.to_domain(starts), kernels.to_domain(ends))
 
     def _set_domain(self, starts: np.ndarray, ends: np.ndarray) -> None:
         self._starts, self._ends = normalise_vector(starts), normalise_vector(ends)
@@ -382,7 +359,9 @@ class PeriodSet:
         point = to_micros(other)
         return bool(
             _covered(
-                _to_domain(self._starts), _to_domain(self._ends), _to_domain(np.array([point]))
+                kernels.to_domain(self._starts),
+                kernels.to_domain(self._ends),
+                kernels.to_domain(np.array([point])),
             )[0]
         )
 
@@ -399,14 +378,16 @@ class PeriodSet:
         if not isinstance(other, Period | PeriodSet):
             return NotImplemented
         right = _as_set(other)
-        a_s, a_e = _to_domain(self._starts), _to_domain(self._ends)
-        b_s, b_e = _to_domain(right._starts), _to_domain(right._ends)
+        a_s, a_e = kernels.to_domain(self._starts), kernels.to_domain(self._ends)
+        b_s, b_e = kernels.to_domain(right._starts), kernels.to_domain(right._ends)
         # Half-open edges: coverage is constant between consecutive points.
         points = np.unique(np.concatenate((a_s, a_e + 1, b_s, b_e + 1)))
         if len(points) == 0:
             return PeriodSet()
         kept = keep(_covered(a_s, a_e, points[:-1]), _covered(b_s, b_e, points[:-1]))
-        return PeriodSet._from_domain(*_merge_sorted(points[:-1][kept], points[1:][kept] - 1))
+        return PeriodSet._from_domain(
+            *kernels.merge_sorted(points[:-1][kept], points[1:][kept] - 1)
+        )
 
     def __or__(self, other: Period | PeriodSet) -> PeriodSet:
         return self._combine(other, np.logical_or)
@@ -477,10 +458,10 @@ class PeriodSet:
             if atom.empty:
                 continue
             # Step in the domain, where the first instant is a number, not -inf.
-            lo = _domain_scalar(to_micros(atom.lower)) + (
+            lo = kernels.micros_to_domain(to_micros(atom.lower)) + (
                 atom.left == P.OPEN and atom.lower != -P.inf
             )
-            hi = _domain_scalar(to_micros(atom.upper)) - (
+            hi = kernels.micros_to_domain(to_micros(atom.upper)) - (
                 atom.right == P.OPEN and atom.upper != P.inf
             )
             if lo <= hi:

@@ -24,9 +24,11 @@ from periodkit.time import (
     BoundReader,
     format_instants,
     from_micros,
+    is_infinite,
     parse_bound,
     span_micros,
     to_micros,
+    to_micros_column,
 )
 
 UTC = dt.UTC
@@ -433,3 +435,61 @@ def test_vector_parser_rejects_exactly_what_the_scalar_parser_rejects(text):
             parse_instants([text])
     else:
         assert parse_instants([text]).astype(np.int64).tolist() == [expected]
+
+
+def _kinds_of(us: int) -> list[object]:
+    """The one instant as every kind of value a column may hold."""
+    moment = from_micros(us)
+    if is_infinite(moment):
+        return [moment]
+    paris = dt.timezone(dt.timedelta(hours=2))
+    kinds: list[object] = [
+        format_instant(us, precision="us"),
+        moment,
+        moment.replace(tzinfo=None),
+        moment.astimezone(paris) if 2 <= moment.year <= 9998 else moment,
+        np.datetime64(us, "us"),
+    ]
+    if 1678 <= moment.year <= 2261:
+        kinds.append(pd.Timestamp(moment))
+    return kinds
+
+
+@given(st.lists(st.tuples(micros() | st.just(NAT), st.integers(0, 5)), max_size=20))
+def test_a_column_of_any_mix_agrees_with_the_scalar_reader(cells):
+    values = [
+        None if us == NAT else (kinds := _kinds_of(us))[pick % len(kinds)] for us, pick in cells
+    ]
+    expected = [NAT if value is None else to_micros(value) for value in values]
+    assert to_micros_column(values).tolist() == expected
+    assert to_micros_column(np.array(values, dtype=object)).tolist() == expected
+    assert to_micros_column(pd.Series(values, dtype=object)).tolist() == expected
+
+
+@given(st.lists(micros(min_year=1700, max_year=2200, infinities=False) | st.just(NAT), max_size=20))
+def test_datetime_columns_of_every_unit_and_zone(values):
+    stamps = np.array(values, dtype=np.int64).view("datetime64[us]")
+    for unit in ("s", "ms", "us", "ns"):
+        whole = stamps.astype(f"datetime64[{unit}]")
+        assert (
+            to_micros_column(whole).tolist()
+            == whole.astype("datetime64[us]").view(np.int64).tolist()
+        )
+    naive = pd.Series(stamps.astype("datetime64[ns]"))
+    aware = naive.dt.tz_localize("UTC").dt.tz_convert("America/New_York")
+    for column in (naive, aware, pd.Index(aware), aware.array):
+        assert to_micros_column(column).tolist() == values
+
+
+def test_column_infinities_and_refusals():
+    vector_form = np.array([NEG_INF, 0, POS_INF, NAT], dtype=np.int64).view("datetime64[us]")
+    assert to_micros_column(vector_form).tolist() == [NEG_INF, 0, POS_INF, NAT]
+    assert to_micros_column([-P.inf, np.nan, pd.NaT]).tolist() == [NEG_INF, NAT, NAT]
+    with pytest.raises(ParseError, match="5 is not an instant"):
+        to_micros_column(["2019-01-01", 5])
+    with pytest.raises(ParseError, match="value at index 1: '2019-13-01'"):
+        to_micros_column(["2019-01-01", "2019-13-01"])
+    with pytest.raises(ParseError, match="has nanoseconds"):
+        to_micros_column(pd.Series([pd.Timestamp("2019-01-01T00:00:00.000000001", tz="UTC")]))
+    with pytest.raises(ParseError, match="is not a column of instants"):
+        to_micros_column("2019-01-01")

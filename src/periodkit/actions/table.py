@@ -45,13 +45,11 @@ from periodkit.time import (
     FIRST_US,
     LAST_US,
     NAT,
-    NEG_INF,
-    POS_INF,
     format_instant,
     format_instants,
     normalise_vector,
-    parse_instants,
     to_micros,
+    to_micros_column,
 )
 
 How = Literal["overlaps", "within"]
@@ -577,9 +575,9 @@ def _vector(
     if array is not None and array.dtype.kind in "iu":
         return _vector_form(array.astype(np.int64, copy=False))
     if array is not None and array.dtype.kind == "M":
-        return _from_datetime64(array)
+        return to_micros_column(array)
     try:
-        return parse_instants(values).view(np.int64)
+        return to_micros_column(values)
     except ParseError:
         # Not all text, or some bad text: one value at a time, to name each culprit.
         out = np.empty(len(values), dtype=np.int64)
@@ -603,16 +601,6 @@ def _vector_form(array: np.ndarray) -> np.ndarray:
     if len(array) and (array.min() <= FIRST_US or array.max() >= LAST_US):
         return normalise_vector(array)
     return array
-
-
-def _from_datetime64(array: np.ndarray) -> np.ndarray:
-    """datetime64 values in the vector form, letting the infinities of ``to_frame`` through."""
-    if np.datetime_data(array.dtype)[0] != "us":
-        return parse_instants(array).view(np.int64)
-    ints = array.view(np.int64)
-    infinite = (ints == NEG_INF) | (ints == POS_INF)
-    finite = parse_instants(np.where(infinite, 0, ints).view("datetime64[us]")).view(np.int64)
-    return np.where(infinite, ints, finite)
 
 
 def _plain_id(ids: np.ndarray, index: int) -> Any:
@@ -697,9 +685,9 @@ def _plain(values: Any) -> list[Any]:
 
 
 def _frame_values(series: pd.Series) -> Any:
-    """A frame column as numpy; aware datetimes become naive UTC."""
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    """A frame column as numpy; date columns, naive or aware, in the vector form."""
+    if series.dtype.kind == "M":
+        return to_micros_column(series)
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.array
     return series.to_numpy()

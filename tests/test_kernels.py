@@ -6,8 +6,18 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from periodkit import kernels, time
-from periodkit.kernels import max_duration, overlaps, to_input_order, within
+from periodkit.kernels import (
+    coverage_at_least,
+    max_duration,
+    merge,
+    merge_atoms,
+    overlaps,
+    to_domain,
+    to_input_order,
+    within,
+)
 from periodkit.periods import PeriodSet
+from periodkit.strategies import period_sets
 
 # Bounds on a tiny timeline plus the infinities, so that rows share starts,
 # touch atoms at their closed ends and run past both sides of an atom.
@@ -110,3 +120,62 @@ def test_only_numpy_is_imported():
     with open(source, encoding="utf-8") as handle:
         imports = [line for line in handle if line.startswith(("import ", "from "))]
     assert imports == ["from __future__ import annotations\n", "import numpy as np\n"]
+
+
+def _domain_atoms(periods: PeriodSet) -> list[tuple[int, int]]:
+    starts, ends = (to_domain(a) for a in periods.bounds())
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _flatten(groups: list[list[PeriodSet]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every atom of every set as (group number, lo, hi) arrays."""
+    rows = [
+        (number, a, b)
+        for number, sets in enumerate(groups)
+        for periods in sets
+        for a, b in _domain_atoms(periods)
+    ]
+    table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return table[:, 0], table[:, 1], table[:, 2]
+
+
+groups_of_sets = st.lists(st.lists(period_sets(), min_size=1, max_size=3), min_size=1, max_size=4)
+
+
+@given(groups_of_sets)
+def test_coverage_at_least_one_is_the_union_of_each_group(groups):
+    out_group, out_lo, out_hi = coverage_at_least(
+        *_flatten(groups),
+        np.ones(len(groups), dtype=np.int64),
+    )
+    for number, sets in enumerate(groups):
+        mine = out_group == number
+        expected = PeriodSet(sets)
+        assert PeriodSet.from_bounds(out_lo[mine], out_hi[mine]) == expected
+        assert np.all(out_lo[mine][1:] > out_hi[mine][:-1] + 1)
+
+
+@given(groups_of_sets)
+def test_coverage_at_least_k_of_k_canonical_sets_is_their_intersection(groups):
+    out_group, out_lo, out_hi = coverage_at_least(
+        *_flatten(groups),
+        np.array([len(sets) for sets in groups], dtype=np.int64),
+    )
+    for number, sets in enumerate(groups):
+        expected = ~PeriodSet()
+        for periods in sets:
+            expected &= periods
+        mine = out_group == number
+        assert PeriodSet.from_bounds(out_lo[mine], out_hi[mine]) == expected
+
+
+@given(st.lists(period_sets(), max_size=4))
+def test_merging_agrees_with_period_sets(sets):
+    atoms = [atom for periods in sets for atom in _domain_atoms(periods)]
+    expected = _domain_atoms(PeriodSet(sets))
+    assert merge_atoms(atoms) == expected
+    lo, hi = merge(
+        np.array([a for a, _ in atoms], dtype=np.int64),
+        np.array([b for _, b in atoms], dtype=np.int64),
+    )
+    assert list(zip(lo.tolist(), hi.tolist(), strict=True)) == expected

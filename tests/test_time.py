@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from periodkit import ParseError, format_instant, parse_instant, parse_instants, parse_span
+from periodkit import ArgumentError, ParseError, format_instant, parse_instant, parse_instants
 from periodkit.strategies import micros, naive_datetimes
 from periodkit.time import (
     FIRST_US,
@@ -24,9 +24,11 @@ from periodkit.time import (
     BoundReader,
     format_instants,
     from_micros,
+    is_infinite,
     parse_bound,
     span_micros,
     to_micros,
+    to_micros_column,
 )
 
 UTC = dt.UTC
@@ -112,6 +114,12 @@ def test_vector_formatting_agrees_with_scalar(values, dialect):
         assert format_instants(array, dialect, precision).tolist() == expected
 
 
+def span(value: object) -> tuple[object, object]:
+    """The span a value names, as its first and last instants in the scalar form."""
+    first, last = span_micros(value)
+    return from_micros(first), from_micros(last)
+
+
 def next_month(t: dt.datetime) -> dt.datetime:
     return t.replace(year=t.year + t.month // 12, month=t.month % 12 + 1)
 
@@ -148,21 +156,20 @@ def test_every_partial_precision_names_its_span(t, minutes):
         ),
     }
     for text, (first, last) in expected.items():
-        span = parse_span(text)
-        assert (span.start, span.end) == (first, last), text
+        assert span(text) == (first, last), text
 
 
 def test_spans_at_the_ends_of_the_timeline_reach_the_infinities():
-    assert parse_span("9999").end == P.inf
-    assert parse_span("9999-12-31T23:59").end == P.inf
-    assert parse_span("0001").start == -P.inf
+    assert span("9999")[1] == P.inf
+    assert span("9999-12-31T23:59")[1] == P.inf
+    assert span("0001")[0] == -P.inf
     assert span_micros("1970-01-01T00:00:01") == (1_000_000, 1_999_999)
 
 
 def test_span_of_other_values():
-    assert parse_span(dt.date(2019, 12, 12)) == parse_span("2019-12-12")
+    assert span_micros(dt.date(2019, 12, 12)) == span_micros("2019-12-12")
     moment = dt.datetime(2019, 12, 12, 9, 30)
-    assert parse_span(moment).start == parse_span(moment).end == moment.replace(tzinfo=UTC)
+    assert span(moment) == (moment.replace(tzinfo=UTC), moment.replace(tzinfo=UTC))
 
 
 def test_naive_values_of_every_kind_are_utc():
@@ -327,19 +334,19 @@ def test_rejected_vectors_name_the_value_and_its_index(values, message):
 
 
 def test_unknown_dialect_and_precision_are_rejected():
-    with pytest.raises(ParseError, match="dialect 'xml' is unknown"):
+    with pytest.raises(ArgumentError, match="dialect 'xml' is unknown"):
         parse_instant("2019-01-01", dialect="xml")
-    with pytest.raises(ParseError, match="dialect 'xml' is unknown"):
+    with pytest.raises(ArgumentError, match="dialect 'xml' is unknown"):
         format_instant(0, dialect="xml")
-    with pytest.raises(ParseError, match="precision 'ns' is unknown"):
+    with pytest.raises(ArgumentError, match="precision 'ns' is unknown"):
         format_instant(0, precision="ns")
 
 
 def test_spans_reject_what_is_not_a_date():
     with pytest.raises(ParseError, match="'2019-1' is not a date or date-time"):
-        parse_span("2019-1")
+        span_micros("2019-1")
     with pytest.raises(ParseError, match=r"'2019-12-12T09:30:25.1234567' has 7 fractional digits"):
-        parse_span("2019-12-12T09:30:25.1234567")
+        span_micros("2019-12-12T09:30:25.1234567")
 
 
 @given(
@@ -376,13 +383,24 @@ def test_bound_reader_agrees_with_parse_bound(values, dialect):
             lambda: format_instant(10**30),
             r"1000000000000000000000000000000 is not int64 microseconds",
         ),
-        (lambda: format_instants(np.array([], dtype=np.int64), "xml"), r"dialect 'xml' is unknown"),
-        (lambda: BoundReader([], "xml"), r"dialect 'xml' is unknown"),
     ],
 )
 def test_wrong_kinds_of_input_are_parse_errors(call, message):
     with pytest.raises(ParseError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: format_instants(np.array([], dtype=np.int64), "xml"),
+        lambda: BoundReader([], "xml"),
+    ],
+)
+def test_unknown_options_are_argument_errors(call):
+    with pytest.raises(ArgumentError, match="dialect 'xml' is unknown") as caught:
+        call()
+    assert caught.value.location == "dialect"
 
 
 def test_int_microseconds_beyond_the_timeline_format_as_the_infinities():
@@ -417,3 +435,61 @@ def test_vector_parser_rejects_exactly_what_the_scalar_parser_rejects(text):
             parse_instants([text])
     else:
         assert parse_instants([text]).astype(np.int64).tolist() == [expected]
+
+
+def _kinds_of(us: int) -> list[object]:
+    """The one instant as every kind of value a column may hold."""
+    moment = from_micros(us)
+    if is_infinite(moment):
+        return [moment]
+    paris = dt.timezone(dt.timedelta(hours=2))
+    kinds: list[object] = [
+        format_instant(us, precision="us"),
+        moment,
+        moment.replace(tzinfo=None),
+        moment.astimezone(paris) if 2 <= moment.year <= 9998 else moment,
+        np.datetime64(us, "us"),
+    ]
+    if 1678 <= moment.year <= 2261:
+        kinds.append(pd.Timestamp(moment))
+    return kinds
+
+
+@given(st.lists(st.tuples(micros() | st.just(NAT), st.integers(0, 5)), max_size=20))
+def test_a_column_of_any_mix_agrees_with_the_scalar_reader(cells):
+    values = [
+        None if us == NAT else (kinds := _kinds_of(us))[pick % len(kinds)] for us, pick in cells
+    ]
+    expected = [NAT if value is None else to_micros(value) for value in values]
+    assert to_micros_column(values).tolist() == expected
+    assert to_micros_column(np.array(values, dtype=object)).tolist() == expected
+    assert to_micros_column(pd.Series(values, dtype=object)).tolist() == expected
+
+
+@given(st.lists(micros(min_year=1700, max_year=2200, infinities=False) | st.just(NAT), max_size=20))
+def test_datetime_columns_of_every_unit_and_zone(values):
+    stamps = np.array(values, dtype=np.int64).view("datetime64[us]")
+    for unit in ("s", "ms", "us", "ns"):
+        whole = stamps.astype(f"datetime64[{unit}]")
+        assert (
+            to_micros_column(whole).tolist()
+            == whole.astype("datetime64[us]").view(np.int64).tolist()
+        )
+    naive = pd.Series(stamps.astype("datetime64[ns]"))
+    aware = naive.dt.tz_localize("UTC").dt.tz_convert("America/New_York")
+    for column in (naive, aware, pd.Index(aware), aware.array):
+        assert to_micros_column(column).tolist() == values
+
+
+def test_column_infinities_and_refusals():
+    vector_form = np.array([NEG_INF, 0, POS_INF, NAT], dtype=np.int64).view("datetime64[us]")
+    assert to_micros_column(vector_form).tolist() == [NEG_INF, 0, POS_INF, NAT]
+    assert to_micros_column([-P.inf, np.nan, pd.NaT]).tolist() == [NEG_INF, NAT, NAT]
+    with pytest.raises(ParseError, match="5 is not an instant"):
+        to_micros_column(["2019-01-01", 5])
+    with pytest.raises(ParseError, match="value at index 1: '2019-13-01'"):
+        to_micros_column(["2019-01-01", "2019-13-01"])
+    with pytest.raises(ParseError, match="has nanoseconds"):
+        to_micros_column(pd.Series([pd.Timestamp("2019-01-01T00:00:00.000000001", tz="UTC")]))
+    with pytest.raises(ParseError, match="is not a column of instants"):
+        to_micros_column("2019-01-01")

@@ -6,8 +6,13 @@
 True
 """
 
-from periodkit.actions import ActionTable
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from periodkit.errors import (
+    ArgumentError,
     CycleError,
     InvalidFormFieldsError,
     InvalidPeriodIdError,
@@ -19,12 +24,24 @@ from periodkit.errors import (
     ValidationError,
 )
 from periodkit.graph import EntityGraph
-from periodkit.periods import Period, PeriodSet
-from periodkit.query import Query, parse_activities
-from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
+from periodkit.periods import Period, PeriodSet, parse_span
+from periodkit.time import format_instant, parse_instant, parse_instants
+
+if TYPE_CHECKING:
+    from periodkit.actions import ActionTable
+    from periodkit.query import Query, parse_activities
+
+# Names whose modules import pandas, loaded when first used: pandas takes
+# longer to import than all of the rest, and periods alone do not need it.
+_LAZY = {
+    "ActionTable": "periodkit.actions",
+    "Query": "periodkit.query",
+    "parse_activities": "periodkit.query",
+}
 
 __all__ = [
     "ActionTable",
+    "ArgumentError",
     "CycleError",
     "EntityGraph",
     "InvalidFormFieldsError",
@@ -44,3 +61,16 @@ __all__ = [
     "parse_instants",
     "parse_span",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

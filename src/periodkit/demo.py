@@ -21,12 +21,12 @@ from periodkit.actions.table import ActionTable
 from periodkit.actions.team_periods import TeamPeriods
 from periodkit.errors import ValidationError
 from periodkit.graph.entity_graph import EntityGraph
-from periodkit.periods import Period, PeriodSet
+from periodkit.periods import Period, PeriodSet, parse_span
 from periodkit.query import parse_activities, parse_fourme, parse_jsonapi
 from periodkit.query.evaluate import Table
 from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS
 from periodkit.query.jsonapi import ACTIONS
-from periodkit.time import format_instant, parse_instant, parse_instants, parse_span
+from periodkit.time import format_instant, parse_instant, parse_instants
 
 Dataset = Mapping[str, Any]
 

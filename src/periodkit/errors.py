@@ -1,6 +1,7 @@
 """The exceptions periodkit raises, all below one base class.
 
     PeriodkitError
+    ├── ArgumentError       an argument of the wrong kind or value to a periodkit call
     ├── ParseError          a value that is not an instant, span or number of the expected form
     ├── PeriodError         a period whose start lies after its end
     ├── ValidationError     a write or document with one or more problems, each located
@@ -47,6 +48,26 @@ def problem_at(index: int | None, field: str, detail: str) -> Problem:
 
 class PeriodkitError(Exception):
     """Base of every error periodkit raises."""
+
+
+class ArgumentError(PeriodkitError, ValueError):
+    """An argument of the wrong kind or value to a periodkit call.
+
+    A caller's mistake rather than bad data: an unknown option such as
+    ``dialect="xml"``, an object where a Period was expected, a position
+    outside a table. ``location`` names the argument (or the part of it) when
+    that helps.
+
+    >>> raise ArgumentError("how='inside' is unknown (expected 'overlaps' or 'within')", "how")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.ArgumentError: how='inside' is unknown (expected 'overlaps' or 'within')
+    """
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(message)
 
 
 class ParseError(PeriodkitError, ValueError):

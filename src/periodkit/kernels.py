@@ -1,4 +1,5 @@
-"""Numpy kernels: which rows of a start-sorted table fall in a period or a period set.
+"""Numpy kernels: which rows of a start-sorted table fall in a period or a period set,
+and the merging and clipping of atoms that every period set and validity rule rests on.
 
 Kernels never see periodkit objects: they take plain int64 arrays in the
 vector form of ``periodkit.time`` (microseconds, ``NEG_INF`` = int64 min + 1,
@@ -12,6 +13,19 @@ is a set of one atom.
   some atom.
 * ``within``: rows with ``atom_start <= start`` and ``end <= atom_end`` for
   some atom.
+
+Atoms are merged and clipped here and nowhere else:
+
+* ``to_domain`` (and ``micros_to_domain`` for one bound) clips the infinities
+  onto the first and last instants, the *domain* form, where ``hi + 1`` never
+  overflows;
+* ``merge`` and ``merge_sorted`` give the canonical atoms of a union
+  (atoms that overlap, touch or lie one microsecond apart become one);
+* ``coverage_at_least`` does the same per group, keeping only what at least
+  ``need`` atoms of the group cover (``need = k`` of ``k`` canonical sets is
+  their intersection);
+* ``merge_atoms`` is ``merge`` on a short Python list, where a numpy call
+  would cost more than the work.
 
 Each atom is answered by two binary searches on ``starts``. ``within`` only
 needs rows starting inside the atom. ``overlaps`` also needs rows starting
@@ -42,6 +56,110 @@ _NO_ROWS = np.array([], dtype=np.int64)
 _CHUNK = 1 << 20
 
 
+def micros_to_domain(us: int) -> int:
+    """One vector-form bound in the domain form (infinities onto the first and last instants).
+
+    >>> micros_to_domain(NEG_INF) == FIRST_US, micros_to_domain(7)
+    (True, 7)
+    """
+    return min(max(us, FIRST_US), LAST_US)
+
+
+def to_domain(bounds: np.ndarray) -> np.ndarray:
+    """Vector-form bounds in the domain form, as a new array.
+
+    >>> to_domain(np.array([NEG_INF, 0, POS_INF])).tolist() == [FIRST_US, 0, LAST_US]
+    True
+    """
+    # np.maximum/np.minimum: np.clip costs several microseconds a call.
+    return np.minimum(np.maximum(bounds, FIRST_US), LAST_US)
+
+
+def merge_sorted(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The canonical atoms of domain atoms sorted by start: overlapping, touching or
+    abutting ones merged.
+
+    >>> merge_sorted(np.array([0, 5, 20]), np.array([4, 9, 30]))
+    (array([ 0, 20]), array([ 9, 30]))
+    """
+    if len(starts) == 0:
+        return _NO_ROWS, _NO_ROWS
+    reach = np.maximum.accumulate(ends)
+    opens = np.empty(len(starts), dtype=bool)
+    opens[0] = True
+    opens[1:] = starts[1:] > reach[:-1] + 1
+    first = np.flatnonzero(opens)
+    last = np.append(first[1:] - 1, len(starts) - 1)
+    return starts[first], reach[last]
+
+
+def merge(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The canonical atoms of domain atoms in any order.
+
+    >>> merge(np.array([20, 5, 0]), np.array([30, 9, 4]))
+    (array([ 0, 20]), array([ 9, 30]))
+    """
+    order = np.argsort(starts, kind="stable")
+    return merge_sorted(starts[order], ends[order])
+
+
+def coverage_at_least(
+    group: np.ndarray, lo: np.ndarray, hi: np.ndarray, need: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group, the merged atoms where at least ``need[group]`` input atoms overlap.
+
+    Inputs are closed domain atoms in any order; ``need`` is indexed by group
+    and must be >= 1. The output is sorted by (group, lo), and atoms of a
+    group that touch or lie one microsecond apart are merged.
+
+    >>> g, lo, hi = coverage_at_least(
+    ...     np.array([0, 0]), np.array([0, 3]), np.array([5, 9]), np.array([2]))
+    >>> lo.tolist(), hi.tolist()
+    ([3], [5])
+    """
+    if len(lo) == 0:
+        return _NO_ROWS, _NO_ROWS, _NO_ROWS
+    coord = np.concatenate((lo, hi + 1))
+    keys = np.concatenate((group, group))
+    order = np.lexsort((coord, keys))
+    coord, keys = coord[order], keys[order]
+    delta = np.ones(len(coord), dtype=np.int64)
+    delta[len(lo) :] = -1
+    cover = np.cumsum(delta[order])
+    # Coverage after the last event at a coordinate holds until the next one.
+    last = np.ones(len(coord), dtype=bool)
+    last[:-1] = (keys[1:] != keys[:-1]) | (coord[1:] != coord[:-1])
+    run = np.flatnonzero(last)
+    run_keys = keys[run]
+    keep = cover[run] >= need[run_keys]
+    # A kept run never ends its group (coverage there is >= 1), so the next
+    # event belongs to the same group and ends the run; kept runs that follow
+    # one another abut and merge.
+    before = np.zeros(len(run), dtype=bool)
+    before[1:] = keep[:-1]
+    after = np.zeros(len(run), dtype=bool)
+    after[:-1] = keep[1:]
+    opens = keep & ~before
+    closes = keep & ~after
+    return run_keys[opens], coord[run[opens]], coord[run[closes] + 1] - 1
+
+
+def merge_atoms(atoms: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The canonical form of closed domain atoms: sorted, with overlapping or abutting ones merged.
+
+    >>> merge_atoms([(5, 9), (0, 4), (20, 30), (25, 26)])
+    [(0, 9), (20, 30)]
+    """
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(atoms):
+        if merged and lo <= merged[-1][1] + 1:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 def max_duration(starts: np.ndarray, ends: np.ndarray) -> int:
     """The longest ``end - start`` of a table, measured without int64 overflow.
 
@@ -56,9 +174,8 @@ def max_duration(starts: np.ndarray, ends: np.ndarray) -> int:
     longest = 0
     # In chunks, so that ten million rows need a few MB of temporaries, not 240.
     for at in range(0, len(starts), _CHUNK):
-        lo = np.maximum(starts[at : at + _CHUNK], FIRST_US)
-        hi = np.minimum(ends[at : at + _CHUNK], LAST_US)
-        hi -= lo
+        hi = to_domain(ends[at : at + _CHUNK])
+        hi -= to_domain(starts[at : at + _CHUNK])
         longest = max(longest, int(hi.max()))
     return longest
 
@@ -69,8 +186,7 @@ def _earliest_start(atom_starts: np.ndarray, longest: int) -> np.ndarray:
     Subtracting in the clipped domain keeps every value far from int64 min;
     anything at or before the first instant then means "from -inf".
     """
-    # np.maximum/np.minimum: np.clip costs several microseconds a call.
-    reach = np.minimum(np.maximum(atom_starts, FIRST_US), LAST_US) - longest
+    reach = to_domain(atom_starts) - longest
     return np.where(reach <= FIRST_US, NEG_INF, reach)
 
 

@@ -24,12 +24,14 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import portion as P
 
-from periodkit.errors import ParseError, PeriodError
+from periodkit import kernels
+from periodkit.errors import ArgumentError, PeriodError
 from periodkit.time import (
     FIRST_US,
     LAST_US,
@@ -42,6 +44,7 @@ from periodkit.time import (
     normalise_micros,
     normalise_vector,
     parse_bound,
+    span_micros,
     to_micros,
 )
 
@@ -65,8 +68,9 @@ def _describe(us: int, side: str = "start") -> str | None:
 class Period:
     """The closed interval [start, end]; ``None`` means the infinity on that side.
 
-    Domain periods also carry ``period_id``, the owning ``entity_id`` and
-    opaque ``data``; two periods are equal when bounds and these agree.
+    A value: two periods are equal (and hash alike) when their bounds are.
+    ``x in p`` is ``p.contains(x)``. A record that owns a period (with an id,
+    an owner and data) is a ``PeriodRecord``.
 
     >>> p = Period("2019-12-01", "2019-12-31T23:59:59")
     >>> p.contains("2019-12-12T09:30:00Z"), p.overlaps(Period("2020-01-01"))
@@ -77,25 +81,16 @@ class Period:
     periodkit.errors.PeriodError: start '2020-01-02' is after end '2020-01-01'
     """
 
-    __slots__ = ("_hi", "_lo", "data", "entity_id", "period_id")
+    __slots__ = ("_hi", "_lo")
 
-    def __init__(
-        self,
-        start: object = None,
-        end: object = None,
-        *,
-        period_id: str | None = None,
-        entity_id: str | None = None,
-        data: Any = None,
-    ) -> None:
+    def __init__(self, start: object = None, end: object = None) -> None:
         lo, hi = parse_bound(start, "start"), parse_bound(end, "end")
         if lo > hi:
             raise PeriodError(f"start {start!r} is after end {end!r}")
         self._lo, self._hi = lo, hi
-        self.period_id, self.entity_id, self.data = period_id, entity_id, data
 
     @classmethod
-    def from_micros(cls, lo: int, hi: int, **meta: Any) -> Period:
+    def from_micros(cls, lo: int, hi: int) -> Period:
         """A period from two bounds in the vector form (int64 microseconds).
 
         >>> Period.from_micros(0, 999_999)
@@ -103,17 +98,14 @@ class Period:
         """
         for name, value in (("start", lo), ("end", hi)):
             if not isinstance(value, int | np.integer) or isinstance(value, bool):
-                raise PeriodError(f"{name} {value!r} is not whole microseconds (int)")
+                raise ArgumentError(f"{name} {value!r} is not whole microseconds (int)", name)
         lo, hi = normalise_micros(int(lo)), normalise_micros(int(hi))
         if NAT in (lo, hi):
-            raise PeriodError("a period bound cannot be NaT (a missing instant)")
+            raise ArgumentError("a period bound cannot be NaT (a missing instant)")
         if lo > hi:
             raise PeriodError(f"start {_describe(lo)!r} is after end {_describe(hi, 'end')!r}")
         period = cls.__new__(cls)
         period._lo, period._hi = lo, hi
-        period.period_id = meta.get("period_id")
-        period.entity_id = meta.get("entity_id")
-        period.data = meta.get("data")
         return period
 
     @property
@@ -144,6 +136,9 @@ class Period:
         """
         return PeriodSet([self]).contains(other)
 
+    def __contains__(self, other: object) -> bool:
+        return self.contains(other)
+
     def overlaps(self, other: Period | PeriodSet) -> bool:
         """Whether the two share at least one instant (closed bounds touch).
 
@@ -162,14 +157,15 @@ class Period:
         """
         return PeriodSet([self]).to_portion()
 
+    # A foreign operand gives NotImplemented, so that Python raises TypeError.
     def __or__(self, other: Period | PeriodSet) -> PeriodSet:
-        return PeriodSet([self]) | other
+        return PeriodSet([self]).__or__(other)
 
     def __and__(self, other: Period | PeriodSet) -> PeriodSet:
-        return PeriodSet([self]) & other
+        return PeriodSet([self]).__and__(other)
 
     def __sub__(self, other: Period | PeriodSet) -> PeriodSet:
-        return PeriodSet([self]) - other
+        return PeriodSet([self]).__sub__(other)
 
     def __invert__(self) -> PeriodSet:
         return ~PeriodSet([self])
@@ -177,73 +173,57 @@ class Period:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return (self._lo, self._hi, self.period_id, self.entity_id) == (
-            other._lo,
-            other._hi,
-            other.period_id,
-            other.entity_id,
-        ) and _same_data(self.data, other.data)
+        return self._lo == other._lo and self._hi == other._hi
 
     def __hash__(self) -> int:
         return hash((self._lo, self._hi))
 
     def __repr__(self) -> str:
-        meta = "".join(
-            f", {name}={value!r}"
-            for name, value in (
-                ("period_id", self.period_id),
-                ("entity_id", self.entity_id),
-                ("data", self.data),
-            )
-            if value is not None
-        )
         start, end = _describe(self._lo), _describe(self._hi, "end")
-        return f"Period(start={start!r}, end={end!r}{meta})"
+        return f"Period(start={start!r}, end={end!r})"
 
 
-def _same_data(a: Any, b: Any) -> bool:
-    """Equality of opaque data that may not reduce to one bool (numpy arrays)."""
-    if a is b:
-        return True
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return False
+@dataclass(frozen=True, slots=True)
+class PeriodRecord:
+    """A period as a record holds it: with the record's id, its owner and opaque data.
+
+    >>> record = PeriodRecord(Period("2024-08-12"), period_id=1, entity_id="t1")
+    >>> record.period.lo == Period("2024-08-12").lo, record.entity_id
+    (True, 't1')
+    """
+
+    period: Period
+    period_id: Any = None
+    entity_id: Any = None
+    data: Any = None
+
+
+def parse_span(value: object) -> Period:
+    """The closed ``Period`` that a partial or full date names.
+
+    ``2019`` is the year, ``2019-12`` the month, and so on down to a fraction,
+    which names one instant; a ``date`` names its day (``span_micros`` in
+    ``periodkit.time`` has the grammar).
+
+    >>> parse_span("2019")
+    Period(start='2019-01-01T00:00:00Z', end='2019-12-31T23:59:59.999999Z')
+    >>> parse_span("2019-12-12T09:30:25.5Z").start == parse_span("2019-12-12T09:30:25.5Z").end
+    True
+    """
+    return Period.from_micros(*span_micros(value))
 
 
 def _int64_bounds(values: object, name: str) -> np.ndarray:
-    """A flat array of whole microseconds, or a PeriodError naming what it got."""
+    """A flat array of whole microseconds, or an ArgumentError naming what it got."""
     array = np.asarray(values)
     if array.size and array.dtype.kind not in "iu":
-        raise PeriodError(
+        raise ArgumentError(
             f"{name} must be whole microseconds (int64), not {array.dtype} values "
             f"such as {array.ravel()[0]!r}"
         )
     if array.size and array.dtype.kind == "u" and array.max() > POS_INF:
-        raise PeriodError(f"{name} value {int(array.max())} is beyond int64 microseconds")
+        raise ArgumentError(f"{name} value {int(array.max())} is beyond int64 microseconds")
     return array.astype(np.int64)
-
-
-def _domain_scalar(us: int) -> int:
-    return min(max(us, FIRST_US), LAST_US)
-
-
-def _to_domain(bounds: np.ndarray) -> np.ndarray:
-    """Infinities onto the first and last instants, so that ±1 never overflows."""
-    return np.clip(bounds, FIRST_US, LAST_US)
-
-
-def _merge_sorted(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge atoms sorted by start (domain values) that overlap, touch or abut."""
-    if len(starts) == 0:
-        return _EMPTY, _EMPTY
-    reach = np.maximum.accumulate(ends)
-    opens = np.empty(len(starts), dtype=bool)
-    opens[0] = True
-    opens[1:] = starts[1:] > reach[:-1] + 1
-    first = np.flatnonzero(opens)
-    last = np.append(first[1:] - 1, len(starts) - 1)
-    return starts[first], reach[last]
 
 
 def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -276,7 +256,7 @@ class PeriodSet:
         if isinstance(periods, Period | PeriodSet):
             periods = [periods]
         if not isinstance(periods, Iterable) or isinstance(periods, str | bytes | dict):
-            raise PeriodError(f"PeriodSet takes an iterable of Periods, not {periods!r}")
+            raise ArgumentError(f"PeriodSet takes an iterable of Periods, not {periods!r}")
         starts: list[np.ndarray] = []
         ends: list[np.ndarray] = []
         for item in periods:
@@ -287,7 +267,7 @@ class PeriodSet:
                 starts.append(item._starts)
                 ends.append(item._ends)
             else:
-                raise PeriodError(f"{item!r} is not a Period or a PeriodSet")
+                raise ArgumentError(f"{item!r} is not a Period or a PeriodSet")
         if starts:
             self._set_domain(*self._normalised(np.concatenate(starts), np.concatenate(ends)))
         else:
@@ -295,9 +275,7 @@ class PeriodSet:
 
     @staticmethod
     def _normalised(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        starts, ends = _to_domain(starts), _to_domain(ends)
-        order = np.argsort(starts, kind="stable")
-        return _merge_sorted(starts[order], ends[order])
+        return kernels.merge(kernels.to_domain(starts), kernels.to_domain(ends))
 
     def _set_domain(self, starts: np.ndarray, ends: np.ndarray) -> None:
         self._starts, self._ends = normalise_vector(starts), normalise_vector(ends)
@@ -321,13 +299,13 @@ class PeriodSet:
         """
         lo, hi = _int64_bounds(starts, "starts"), _int64_bounds(ends, "ends")
         if lo.shape != hi.shape or lo.ndim != 1:
-            raise PeriodError(
+            raise ArgumentError(
                 f"starts {lo.shape} and ends {hi.shape} must be flat and of one length"
             )
         missing = (lo == NAT) | (hi == NAT)
         if missing.any():
             index = int(np.flatnonzero(missing)[0])
-            raise PeriodError(f"atom {index} has a NaT (missing) bound")
+            raise ArgumentError(f"atom {index} has a NaT (missing) bound")
         reversed_ = lo > hi
         if reversed_.any():
             index = int(np.flatnonzero(reversed_)[0])
@@ -365,8 +343,13 @@ class PeriodSet:
     def __iter__(self) -> Iterator[Period]:
         return iter(self.atoms)
 
+    def __contains__(self, other: object) -> bool:
+        return self.contains(other)
+
     def contains(self, other: object) -> bool:
         """Whether an instant, a Period or a PeriodSet lies wholly inside this set.
+
+        ``x in s`` asks the same.
 
         >>> PeriodSet([Period("2019-01-01", "2019-01-31")]).contains("2019-01-31T00:00:00Z")
         True
@@ -376,7 +359,9 @@ class PeriodSet:
         point = to_micros(other)
         return bool(
             _covered(
-                _to_domain(self._starts), _to_domain(self._ends), _to_domain(np.array([point]))
+                kernels.to_domain(self._starts),
+                kernels.to_domain(self._ends),
+                kernels.to_domain(np.array([point])),
             )[0]
         )
 
@@ -387,18 +372,22 @@ class PeriodSet:
         >>> january.overlaps(Period("2019-01-31", None))
         True
         """
-        return not (self & other).is_empty
+        return not (self & _as_set(other)).is_empty
 
     def _combine(self, other: object, keep: Any) -> PeriodSet:
+        if not isinstance(other, Period | PeriodSet):
+            return NotImplemented
         right = _as_set(other)
-        a_s, a_e = _to_domain(self._starts), _to_domain(self._ends)
-        b_s, b_e = _to_domain(right._starts), _to_domain(right._ends)
+        a_s, a_e = kernels.to_domain(self._starts), kernels.to_domain(self._ends)
+        b_s, b_e = kernels.to_domain(right._starts), kernels.to_domain(right._ends)
         # Half-open edges: coverage is constant between consecutive points.
         points = np.unique(np.concatenate((a_s, a_e + 1, b_s, b_e + 1)))
         if len(points) == 0:
             return PeriodSet()
         kept = keep(_covered(a_s, a_e, points[:-1]), _covered(b_s, b_e, points[:-1]))
-        return PeriodSet._from_domain(*_merge_sorted(points[:-1][kept], points[1:][kept] - 1))
+        return PeriodSet._from_domain(
+            *kernels.merge_sorted(points[:-1][kept], points[1:][kept] - 1)
+        )
 
     def __or__(self, other: Period | PeriodSet) -> PeriodSet:
         return self._combine(other, np.logical_or)
@@ -413,6 +402,8 @@ class PeriodSet:
     __rand__ = __and__
 
     def __rsub__(self, other: Period | PeriodSet) -> PeriodSet:
+        if not isinstance(other, Period | PeriodSet):
+            return NotImplemented
         return _as_set(other) - self
 
     def __invert__(self) -> PeriodSet:
@@ -461,16 +452,16 @@ class PeriodSet:
         (Period(start='2019-01-01T00:00:00.000001Z', end='2019-01-01T00:00:00.000001Z'),)
         """
         if not isinstance(interval, P.Interval):
-            raise ParseError(f"{interval!r} is not a portion interval")
+            raise ArgumentError(f"{interval!r} is not a portion interval")
         starts, ends = [], []
         for atom in interval:
             if atom.empty:
                 continue
             # Step in the domain, where the first instant is a number, not -inf.
-            lo = _domain_scalar(to_micros(atom.lower)) + (
+            lo = kernels.micros_to_domain(to_micros(atom.lower)) + (
                 atom.left == P.OPEN and atom.lower != -P.inf
             )
-            hi = _domain_scalar(to_micros(atom.upper)) - (
+            hi = kernels.micros_to_domain(to_micros(atom.upper)) - (
                 atom.right == P.OPEN and atom.upper != P.inf
             )
             if lo <= hi:
@@ -484,7 +475,7 @@ def _as_set(value: object) -> PeriodSet:
         return value
     if isinstance(value, Period):
         return PeriodSet([value])
-    raise PeriodError(f"{value!r} is not a Period or a PeriodSet")
+    raise ArgumentError(f"{value!r} is not a Period or a PeriodSet")
 
 
 _FIRST_INSTANT = from_micros(FIRST_US + 1) - (from_micros(1) - from_micros(0))

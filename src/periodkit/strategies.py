@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from periodkit.actions.forms import form_columns
 from periodkit.actions.table import ActionTable
+from periodkit.errors import ArgumentError
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
     FIRST_US,
@@ -37,15 +38,15 @@ from periodkit.time import (
 
 def _whole(name: str, value: object, least: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise ValueError(f"{name}={value!r} must be a whole number >= {least}")
+        raise ArgumentError(f"{name}={value!r} must be a whole number >= {least}")
 
 
 def _year_bounds(min_year: int, max_year: int) -> tuple[int, int]:
     for name, year in (("min_year", min_year), ("max_year", max_year)):
         if not isinstance(year, int) or not 1 <= year <= 9999:
-            raise ValueError(f"{name}={year!r} must be a whole year from 1 to 9999")
+            raise ArgumentError(f"{name}={year!r} must be a whole year from 1 to 9999")
     if min_year > max_year:
-        raise ValueError(f"min_year={min_year} is after max_year={max_year}")
+        raise ArgumentError(f"min_year={min_year} is after max_year={max_year}")
     return span_micros(f"{min_year:04d}")[0], span_micros(f"{max_year:04d}")[1]
 
 
@@ -180,7 +181,7 @@ def _rows(min_rows: int, max_rows: int) -> None:
     _whole("min_rows", min_rows, 0)
     _whole("max_rows", max_rows, 0)
     if min_rows > max_rows:
-        raise ValueError(f"min_rows={min_rows} is more than max_rows={max_rows}")
+        raise ArgumentError(f"min_rows={min_rows} is more than max_rows={max_rows}")
 
 
 def _query_instants(min_year: int, max_year: int) -> st.SearchStrategy[int]:
@@ -330,7 +331,7 @@ def activity_bodies(
 
     columns = Schema.of(schema).columns
     if not columns:
-        raise ValueError("schema must name at least one field")
+        raise ArgumentError("schema must name at least one field")
     _whole("max_filters", max_filters, 0)
     _year_bounds(min_year, max_year)
 
@@ -395,7 +396,7 @@ def action_tables(
     if not isinstance(form_fields, tuple) or not all(
         isinstance(name, str) and name for name in form_fields
     ):
-        raise ValueError(f"form_fields={form_fields!r} must be a tuple of non-empty strings")
+        raise ArgumentError(f"form_fields={form_fields!r} must be a tuple of non-empty strings")
     span = periods(min_year=min_year, max_year=max_year, infinities=infinities)
     values = st.integers(0, 9) | st.text(max_size=3)
     forms = (
@@ -454,10 +455,10 @@ def entity_graphs(
     _whole("max_periods", max_periods, 0)
     _whole("max_parents", max_parents, 0)
     if not types or not all(isinstance(t, str) and t.isupper() for t in types):
-        raise ValueError(f"types={types!r} must be a non-empty tuple of upper-case words")
+        raise ArgumentError(f"types={types!r} must be a non-empty tuple of upper-case words")
     if min_year < 1971 or max_year > 9998:
         # The entity dialect reads 1970-01-01 00:00:00 and 9999-12-31 23:59:59 as infinities.
-        raise ValueError(f"years {min_year}..{max_year} must lie within 1971..9998")
+        raise ArgumentError(f"years {min_year}..{max_year} must lie within 1971..9998")
     lo, hi = _year_bounds(min_year, max_year)
 
     @st.composite

@@ -13,31 +13,34 @@ vector form 0001-01-01T00:00:00 is stored as ``NEG_INF`` and
 9999-12-31T23:59:59.999999 as ``POS_INF``, so that set operations never need a
 finite bound outside the range and the two encodings never disagree.
 
-Nobody else in periodkit parses or formats dates; everything comes here.
+Nobody else in periodkit parses, converts or formats dates; everything comes
+here. pandas is never imported here: a value can only be a pandas object once
+pandas is loaded, so its types are looked up in ``sys.modules``.
 
 >>> parse_instant("2019-12-12T09:30:25.5-08:00")
 datetime.datetime(2019, 12, 12, 17, 30, 25, 500000, tzinfo=datetime.timezone.utc)
 >>> format_instant(parse_instant("2019-12-12 09:30"), dialect="entity")
 '2019-12-12 09:30:00'
->>> parse_span("2019-12")
-Period(start='2019-12-01T00:00:00Z', end='2019-12-31T23:59:59.999999Z')
+>>> span_micros("1970-01")[1] == 31 * 86_400_000_000 - 1
+True
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import numpy as np
-import pandas as pd
 import portion as P
 
-from periodkit.errors import ParseError
+from periodkit.errors import ArgumentError, ParseError
 
 if TYPE_CHECKING:
-    from periodkit.periods import Period
+    import pandas as pd
 
 UTC = _dt.UTC
 Dialect = Literal["iso", "entity"]
@@ -253,12 +256,18 @@ def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
     return moment
 
 
+def _pandas() -> Any:
+    """The pandas module if it is loaded, else None; only then can a value be a pandas object."""
+    return sys.modules.get("pandas")
+
+
 def _scalar(value: object) -> _dt.datetime:
-    if value is pd.NaT:
-        raise ParseError(f"{value!r} (a missing value) is not an instant")
     if isinstance(value, str):
         return _parse_text(value)
-    if isinstance(value, pd.Timestamp):
+    pd = _pandas()
+    if pd is not None and value is pd.NaT:
+        raise ParseError(f"{value!r} (a missing value) is not an instant")
+    if pd is not None and isinstance(value, pd.Timestamp):
         # Any nanosecond makes the value fall between two microseconds.
         _whole_micros(value.nanosecond, value)
         stamp = value.tz_convert("UTC") if value.tzinfo is not None else value
@@ -349,20 +358,6 @@ def _span_last_micros(first: _dt.datetime, precision: str) -> int:
     return _raw_micros(first.replace(year=year, month=month, day=1)) - 1
 
 
-def parse_span(value: object) -> Period:
-    """The closed ``Period`` that a partial or full date names.
-
-    >>> parse_span("2019")
-    Period(start='2019-01-01T00:00:00Z', end='2019-12-31T23:59:59.999999Z')
-    >>> parse_span("2019-12-12T09:30:25.5Z").start == parse_span("2019-12-12T09:30:25.5Z").end
-    True
-    """
-    from periodkit.periods import Period
-
-    first, last = span_micros(value)
-    return Period.from_micros(first, last)
-
-
 # --- formatting --------------------------------------------------------------
 
 
@@ -403,9 +398,13 @@ def format_instant(
 
 def _check_options(dialect: object, precision: object = "ms") -> None:
     if dialect not in ("iso", "entity"):
-        raise ParseError(f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')")
+        raise ArgumentError(
+            f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')", "dialect"
+        )
     if precision not in ("ms", "us"):
-        raise ParseError(f"precision {precision!r} is unknown (expected 'ms' or 'us')")
+        raise ArgumentError(
+            f"precision {precision!r} is unknown (expected 'ms' or 'us')", "precision"
+        )
 
 
 def _format_infinite(us: int, dialect: Dialect) -> str | None:
@@ -475,7 +474,8 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
     >>> parse_instants(["2019-12-12", "2019-12-12T09:30:25.5-08:00", None]).astype(str).tolist()
     ['2019-12-12T00:00:00.000000', '2019-12-12T17:30:25.500000', 'NaT']
     """
-    if isinstance(values, pd.Series | pd.Index):
+    pd = _pandas()
+    if pd is not None and isinstance(values, pd.Series | pd.Index):
         values = values.to_numpy()
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return _from_datetime64(values)
@@ -573,7 +573,7 @@ def _raise_first_bad(texts: list[str], suspect: int) -> NoReturn:
 
 def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
     """Blank out missing values; reject anything else that is not ASCII text."""
-    missing = np.asarray(pd.isna(np.asarray(texts, dtype=object)), dtype=bool)
+    missing = np.array([_is_missing(text) for text in texts], dtype=bool)
     for index, text in enumerate(texts):
         if missing[index]:
             continue
@@ -584,6 +584,18 @@ def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
         if not text.isascii() or "\n" in text:
             _raise_first_bad(texts, index)
     return ["" if gone else text for text, gone in zip(texts, missing, strict=True)], missing
+
+
+def _is_missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA: the missing values of a column."""
+    if value is None:
+        return True
+    pd = _pandas()
+    if pd is not None and (value is pd.NaT or value is pd.NA):
+        return True
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(value))
+    return isinstance(value, float | np.floating | Decimal) and value != value
 
 
 def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -738,4 +750,70 @@ def normalise_vector(micros: np.ndarray) -> np.ndarray:
     out = np.array(micros, dtype=np.int64)
     out[(out <= FIRST_US) & (out != NAT)] = NEG_INF
     out[out >= LAST_US] = POS_INF
+    return out
+
+
+# --- columns of every kind ---------------------------------------------------
+
+
+def to_micros_column(values: object) -> np.ndarray:
+    """Any column of instants in the vector form (int64 microseconds; NaT where missing).
+
+    Takes ``datetime64`` arrays of any unit (in ``datetime64[us]`` the vector
+    form's own ``NEG_INF`` and ``POS_INF`` pass through), pandas columns naive
+    (UTC) or aware, numpy- or Arrow-backed, and arrays or lists of ISO text,
+    ``datetime``, ``date``, ``Timestamp``, ``datetime64`` and portion's
+    infinities, in any mix. Text is read by the vector parser; a number is
+    not an instant. A bad value raises ``ParseError`` naming it.
+
+    >>> to_micros_column(["1970-01-01T00:00:01Z", None, P.inf]).tolist() == [10**6, NAT, POS_INF]
+    True
+    >>> to_micros_column(np.array(["1970-01-01T00:00:00.000002"], dtype="datetime64[ns]"))
+    array([2])
+    """
+    pd = _pandas()
+    if pd is not None and isinstance(
+        values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray
+    ):
+        values = _from_pandas(pd.Series(values, copy=False))
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return _datetime64_column(values)
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ParseError(f"{values!r} is not a column of instants")
+    objects = values if isinstance(values, np.ndarray) else np.array(list(values), dtype=object)
+    try:
+        return parse_instants(objects).view(np.int64)
+    except ParseError:
+        # Only a column holding other things than text can still convert.
+        text = np.array([isinstance(value, str) for value in objects.tolist()], dtype=bool)
+        if text.all():
+            raise
+    return _mixed_column(objects.astype(object, copy=False), text)
+
+
+def _from_pandas(series: pd.Series) -> np.ndarray:
+    """A pandas column as numpy: dates as naive UTC ``datetime64``, anything else as objects."""
+    if series.dtype.kind != "M":
+        return series.to_numpy(dtype=object)
+    if series.dt.tz is not None:
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    return series.to_numpy()
+
+
+def _datetime64_column(values: np.ndarray) -> np.ndarray:
+    if np.datetime_data(values.dtype)[0] != "us":
+        return _from_datetime64(values).view(np.int64)
+    ints = values.view(np.int64)
+    infinite = (ints == NEG_INF) | (ints == POS_INF)
+    finite = _from_datetime64(np.where(infinite, 0, ints).view("datetime64[us]"))
+    return np.where(infinite, ints, finite.view(np.int64))
+
+
+def _mixed_column(objects: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Text by the vector parser, every other value (missing, infinite, a date
+    object) by the scalar reader."""
+    out = np.full(len(objects), NAT, dtype=np.int64)
+    out[text] = parse_instants(objects[text]).view(np.int64)
+    others = np.flatnonzero(~text).tolist()
+    out[others] = [NAT if _is_missing(objects[i]) else to_micros(objects[i]) for i in others]
     return out

@@ -10,7 +10,7 @@ from numpy.testing import assert_array_equal
 from periodkit import time
 from periodkit.actions.forms import SparseColumn
 from periodkit.actions.table import ActionTable
-from periodkit.errors import QueryError, ValidationError
+from periodkit.errors import ArgumentError, ValidationError
 from periodkit.periods import Period, PeriodSet
 from periodkit.strategies import action_tables, period_sets, periods
 
@@ -164,11 +164,11 @@ def test_every_bad_record_is_reported():
         ActionTable.from_records([{"id": "a", "start_date": "not a date"}])
 
 
-def test_unknown_how_and_order_are_query_errors():
+def test_unknown_how_and_order_are_argument_errors():
     table = ActionTable.from_arrays([1], [0])
-    with pytest.raises(QueryError, match="'inside'"):
+    with pytest.raises(ArgumentError, match="'inside'"):
         table.during(Period(), how="inside")
-    with pytest.raises(QueryError, match="'end'"):
+    with pytest.raises(ArgumentError, match="'end'"):
         table.during(Period(), order="end")
 
 
@@ -337,7 +337,7 @@ def test_positions_outside_the_table_are_refused(method, bad):
         "bounds": lambda: table.bounds([0, bad]),
         "column": lambda: table.column("id", [0, bad]),
     }[method]
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(ArgumentError) as caught:
         call()
     assert caught.value.location == "positions/1"
     assert f"position {bad} (item 1) is not a row of the table (expected 0 to 1)" in str(
@@ -346,7 +346,7 @@ def test_positions_outside_the_table_are_refused(method, bad):
 
 
 def test_positions_must_be_row_numbers():
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(ArgumentError) as caught:
         ActionTable.from_arrays(["a"], [0]).records(["a"])
     assert caught.value.location == "positions"
     assert "['a']" in str(caught.value)
@@ -362,7 +362,7 @@ def test_equals_compares_categories_with_and_without_missing():
     assert ActionTable.from_arrays(["a"], [0]).equals("status", "x", missing=True).tolist() == [
         True
     ]
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(ArgumentError) as caught:
         table.equals("user", "x")
     assert caught.value.location == "user" and "'user' is not a categorical field" in str(
         caught.value

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from periodkit.actions.table import ActionTable
 from periodkit.actions.team_periods import TeamPeriods
 from periodkit.errors import (
+    ArgumentError,
     InvalidFormFieldsError,
     InvalidPeriodIdError,
     NotFoundError,
@@ -109,7 +110,7 @@ def test_overlapping_matches_reference(start, end):
     hi = span_micros(end)[1] if end else 2**63
     if lo > hi:
         return
-    expected = {p.period_id for p in periods._periods if p.lo <= hi and p.hi >= lo}
+    expected = {p.period_id for p in periods._periods if p.period.lo <= hi and p.period.hi >= lo}
     assert {p["id"] for p in periods.overlapping(start, end)} == expected
 
 
@@ -238,7 +239,7 @@ def test_a_boolean_is_no_period_id():
 
 
 def test_actions_needs_an_action_table(periods):
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(ArgumentError) as caught:
         periods.actions("1", None)
     assert caught.value.location == "table" and "table None is not an ActionTable" in str(
         caught.value

@@ -1,26 +1,18 @@
-"""The array kernels and the list kernels of propagation, against PeriodSet algebra."""
+"""The array store, levels and list kernels of propagation, against PeriodSet algebra."""
 
 from __future__ import annotations
 
 import numpy as np
 from hypothesis import given
-from hypothesis import strategies as st
 
-from periodkit.graph.propagation import (
-    AtomStore,
-    Edges,
-    coverage_at_least,
-    intersect_atoms,
-    layers,
-    merge_atoms,
-)
+from periodkit.graph.propagation import AtomStore, Edges, intersect_atoms, layers
+from periodkit.kernels import to_domain
 from periodkit.periods import PeriodSet
 from periodkit.strategies import period_sets
-from periodkit.time import FIRST_US, LAST_US
 
 
 def _domain_atoms(periods: PeriodSet) -> list[tuple[int, int]]:
-    starts, ends = (np.clip(a, FIRST_US, LAST_US) for a in periods.bounds())
+    starts, ends = (to_domain(a) for a in periods.bounds())
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
@@ -28,53 +20,9 @@ def _as_set(atoms: list[tuple[int, int]]) -> PeriodSet:
     return PeriodSet.from_bounds([a for a, _ in atoms], [b for _, b in atoms])
 
 
-def _flatten(groups: list[list[PeriodSet]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every atom of every set as (group number, lo, hi) arrays."""
-    rows = [
-        (number, a, b)
-        for number, sets in enumerate(groups)
-        for periods in sets
-        for a, b in _domain_atoms(periods)
-    ]
-    table = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    return table[:, 0], table[:, 1], table[:, 2]
-
-
-groups_of_sets = st.lists(st.lists(period_sets(), min_size=1, max_size=3), min_size=1, max_size=4)
-
-
-@given(groups_of_sets)
-def test_coverage_at_least_one_is_the_union_of_each_group(groups):
-    out_group, out_lo, out_hi = coverage_at_least(
-        *_flatten(groups),
-        np.ones(len(groups), dtype=np.int64),
-    )
-    for number, sets in enumerate(groups):
-        mine = out_group == number
-        expected = PeriodSet(sets)
-        assert PeriodSet.from_bounds(out_lo[mine], out_hi[mine]) == expected
-        assert np.all(out_lo[mine][1:] > out_hi[mine][:-1] + 1)
-
-
-@given(groups_of_sets)
-def test_coverage_at_least_k_of_k_canonical_sets_is_their_intersection(groups):
-    out_group, out_lo, out_hi = coverage_at_least(
-        *_flatten(groups),
-        np.array([len(sets) for sets in groups], dtype=np.int64),
-    )
-    for number, sets in enumerate(groups):
-        expected = ~PeriodSet()
-        for periods in sets:
-            expected &= periods
-        mine = out_group == number
-        assert PeriodSet.from_bounds(out_lo[mine], out_hi[mine]) == expected
-
-
 @given(period_sets(), period_sets())
-def test_list_kernels_agree_with_period_sets(left, right):
+def test_list_intersection_agrees_with_period_sets(left, right):
     a, b = _domain_atoms(left), _domain_atoms(right)
-    assert _as_set(merge_atoms(a + b)) == left | right
-    assert merge_atoms(a + b) == _domain_atoms(left | right)
     assert _as_set(intersect_atoms(a, b)) == left & right
 
 

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import InvalidFormFieldsError, ParseError
+from periodkit.errors import ArgumentError, InvalidFormFieldsError
 
 _WORD = 64
 
@@ -103,9 +103,9 @@ class SparseColumn:
         """
         rows = np.asarray(positions, dtype=np.int64)
         if len(rows) != len(values):
-            raise ParseError(f"{len(rows)} positions for {len(values)} values")
+            raise ArgumentError(f"{len(rows)} positions for {len(values)} values")
         if len(rows) and (rows.min() < 0 or rows.max() >= n or (np.diff(rows) <= 0).any()):
-            raise ParseError(f"positions must ascend strictly within 0..{n - 1}")
+            raise ArgumentError(f"positions must ascend strictly within 0..{n - 1}")
         mask = np.zeros(-(-n // _WORD) * _WORD, dtype=bool)
         mask[rows] = True
         # Packing little-endian bits and reading them as little-endian words

@@ -34,9 +34,9 @@ import pandas as pd
 from periodkit import kernels
 from periodkit.actions.forms import SparseColumn, form_columns, object_array, parse_form_fields
 from periodkit.errors import (
+    ArgumentError,
     ParseError,
     Problem,
-    QueryError,
     ValidationError,
     problem_at,
 )
@@ -45,13 +45,11 @@ from periodkit.time import (
     FIRST_US,
     LAST_US,
     NAT,
-    NEG_INF,
-    POS_INF,
     format_instant,
     format_instants,
     normalise_vector,
-    parse_instants,
     to_micros,
+    to_micros_column,
 )
 
 How = Literal["overlaps", "within"]
@@ -303,17 +301,17 @@ class ActionTable:
         elif isinstance(period_or_set, PeriodSet):
             atoms = period_or_set.bounds()
         else:
-            raise QueryError(f"{period_or_set!r} is not a Period or a PeriodSet")
+            raise ArgumentError(f"{period_or_set!r} is not a Period or a PeriodSet")
         if how == "overlaps":
             found = kernels.overlaps(self._starts, self._ends, *atoms, self._longest)
         elif how == "within":
             found = kernels.within(self._starts, self._ends, *atoms)
         else:
-            raise QueryError(f"how={how!r} is unknown (expected 'overlaps' or 'within')")
+            raise ArgumentError(f"how={how!r} is unknown (expected 'overlaps' or 'within')")
         if order == "input":
             return kernels.to_input_order(found, self._order)
         if order != "start":
-            raise QueryError(f"order={order!r} is unknown (expected 'input' or 'start')")
+            raise ArgumentError(f"order={order!r} is unknown (expected 'input' or 'start')")
         if self._order is None:
             return found
         rows = self._order[found].astype(np.int64)
@@ -346,7 +344,7 @@ class ActionTable:
         if name in ("start_date", "end_date"):
             return self.bounds(rows)[name == "end_date"]
         if name not in _COLUMN_FIELDS:
-            raise QueryError(f"{name!r} is not a column of an action (expected one of {FIELDS})")
+            raise ArgumentError(f"{name!r} is not a column of an action (expected one of {FIELDS})")
         values = self._columns.get(name)
         if values is None:
             if name in TIMESTAMP_FIELDS:
@@ -375,7 +373,7 @@ class ActionTable:
         [True, False, True]
         """
         if name not in CATEGORICAL_FIELDS:
-            raise QueryError(
+            raise ArgumentError(
                 f"{name!r} is not a categorical field (expected one of {CATEGORICAL_FIELDS})", name
             )
         rows = np.arange(len(self)) if positions is None else self._positions(positions)
@@ -500,14 +498,14 @@ class ActionTable:
         """
         rows = np.asarray(positions)
         if rows.ndim != 1 or (rows.dtype.kind not in "iu" and len(rows)):
-            raise QueryError(
+            raise ArgumentError(
                 f"positions {_short(positions)} are not a list of row numbers", "positions"
             )
         rows = rows.astype(np.int64, copy=False)
         outside = np.flatnonzero((rows < 0) | (rows >= len(self)))
         if len(outside):
             index = int(outside[0])
-            raise QueryError(
+            raise ArgumentError(
                 f"position {int(rows[index])} (item {index}) is not a row of the table "
                 f"(expected 0 to {len(self) - 1})",
                 f"positions/{index}",
@@ -577,9 +575,9 @@ def _vector(
     if array is not None and array.dtype.kind in "iu":
         return _vector_form(array.astype(np.int64, copy=False))
     if array is not None and array.dtype.kind == "M":
-        return _from_datetime64(array)
+        return to_micros_column(array)
     try:
-        return parse_instants(values).view(np.int64)
+        return to_micros_column(values)
     except ParseError:
         # Not all text, or some bad text: one value at a time, to name each culprit.
         out = np.empty(len(values), dtype=np.int64)
@@ -603,16 +601,6 @@ def _vector_form(array: np.ndarray) -> np.ndarray:
     if len(array) and (array.min() <= FIRST_US or array.max() >= LAST_US):
         return normalise_vector(array)
     return array
-
-
-def _from_datetime64(array: np.ndarray) -> np.ndarray:
-    """datetime64 values in the vector form, letting the infinities of ``to_frame`` through."""
-    if np.datetime_data(array.dtype)[0] != "us":
-        return parse_instants(array).view(np.int64)
-    ints = array.view(np.int64)
-    infinite = (ints == NEG_INF) | (ints == POS_INF)
-    finite = parse_instants(np.where(infinite, 0, ints).view("datetime64[us]")).view(np.int64)
-    return np.where(infinite, ints, finite)
 
 
 def _plain_id(ids: np.ndarray, index: int) -> Any:
@@ -697,9 +685,9 @@ def _plain(values: Any) -> list[Any]:
 
 
 def _frame_values(series: pd.Series) -> Any:
-    """A frame column as numpy; aware datetimes become naive UTC."""
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    """A frame column as numpy; date columns, naive or aware, in the vector form."""
+    if series.dtype.kind == "M":
+        return to_micros_column(series)
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.array
     return series.to_numpy()

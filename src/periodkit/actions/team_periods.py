@@ -33,6 +33,7 @@ from periodkit import kernels
 from periodkit.actions.forms import parse_form_fields
 from periodkit.actions.table import ActionTable, record_list
 from periodkit.errors import (
+    ArgumentError,
     InvalidPeriodIdError,
     NotFoundError,
     ParseError,
@@ -41,7 +42,7 @@ from periodkit.errors import (
     ValidationError,
     problem_at,
 )
-from periodkit.periods import Period
+from periodkit.periods import Period, PeriodRecord
 from periodkit.time import (
     NEG_INF,
     POS_INF,
@@ -61,16 +62,16 @@ _TOKEN = re.compile(r"[A-Za-z0-9._~-]{1,128}", re.ASCII)
 class TeamPeriods:
     """The team periods of a dataset, sorted by start, looked up by id.
 
-    Each is a ``Period`` whose ``period_id`` is the record's id, whose
+    Each is a ``PeriodRecord`` whose ``period_id`` is the record's id, whose
     ``entity_id`` is its team and whose ``data`` holds the other fields.
     """
 
     __slots__ = ("_by_id", "_ends", "_longest", "_periods", "_starts", "_whole_ids")
 
-    def __init__(self, periods: Sequence[Period]) -> None:
-        self._periods = sorted(periods, key=lambda p: (p.lo, p.hi, str(p.period_id)))
-        self._starts = np.array([p.lo for p in self._periods], dtype=np.int64)
-        self._ends = np.array([p.hi for p in self._periods], dtype=np.int64)
+    def __init__(self, periods: Sequence[PeriodRecord]) -> None:
+        self._periods = sorted(periods, key=lambda p: (p.period.lo, p.period.hi, str(p.period_id)))
+        self._starts = np.array([p.period.lo for p in self._periods], dtype=np.int64)
+        self._ends = np.array([p.period.hi for p in self._periods], dtype=np.int64)
         self._longest = kernels.max_duration(self._starts, self._ends)
         self._by_id = {str(p.period_id): p for p in self._periods}
         self._whole_ids = bool(self._periods) and all(
@@ -88,7 +89,7 @@ class TeamPeriods:
         ...
         periodkit.errors.ValidationError: /0/end_date: period 7: '2024-01' is a partial date, ...
         """
-        periods: list[Period] = []
+        periods: list[PeriodRecord] = []
         problems: list[Problem] = []
         seen: set[str] = set()
         for index, record in enumerate(record_list(records, "period")):
@@ -109,7 +110,7 @@ class TeamPeriods:
     def __len__(self) -> int:
         return len(self._periods)
 
-    def get(self, period_id: object) -> Period:
+    def get(self, period_id: object) -> PeriodRecord:
         """The period a path's ``period_id`` names.
 
         Every loaded period is found by its id as text, whatever its spelling;
@@ -202,18 +203,18 @@ class TeamPeriods:
         (['a'], {'x': 1}, [{'action_id': 'a', 'missing_fields': ['y']}])
         """
         if not isinstance(table, ActionTable):
-            raise QueryError(f"table {table!r:.80} is not an ActionTable", "table")
+            raise ArgumentError(f"table {table!r:.80} is not an ActionTable", "table")
         fields = parse_form_fields(form_fields)
         period = self.get(period_id)
-        rows = table.during(period, order="start")
+        rows = table.during(period.period, order="start")
         if period.entity_id is not None:
             rows = rows[table.equals("team_id", period.entity_id, rows, missing=True)]
         records, notes = table.records(rows, fields)
         return {"actions": records, "notes": notes}
 
 
-def _period(index: int, record: object, problems: list[Problem]) -> Period | None:
-    """One record as a Period, or None after adding its problems."""
+def _period(index: int, record: object, problems: list[Problem]) -> PeriodRecord | None:
+    """One record as a PeriodRecord, or None after adding its problems."""
     if not isinstance(record, Mapping):
         problems.append({"pointer": f"/{index}", "detail": f"{record!r} is not an object"})
         return None
@@ -246,9 +247,8 @@ def _period(index: int, record: object, problems: list[Problem]) -> Period | Non
         )
     if len(problems) > before:
         return None
-    return Period.from_micros(
-        bounds["start_date"],
-        bounds["end_date"],
+    return PeriodRecord(
+        Period.from_micros(bounds["start_date"], bounds["end_date"]),
         period_id=identifier,
         entity_id=record.get("team_id"),
         data={"name": record.get("name"), **stamps, "markers": markers},
@@ -298,13 +298,13 @@ def _range_side(value: object, name: str, side: int) -> int:
         raise QueryError(f"{name} {value!r} is not a date: {exc}", name) from None
 
 
-def _wire(period: Period) -> dict[str, Any]:
+def _wire(period: PeriodRecord) -> dict[str, Any]:
     data = period.data
     return {
         "id": period.period_id,
         "name": data["name"],
-        "start_date": format_instant(period.lo),
-        "end_date": format_instant(period.hi),
+        "start_date": format_instant(period.period.lo),
+        "end_date": format_instant(period.period.hi),
         "created_at": data["created_at"],
         "updated_at": data["updated_at"],
         "markers": data["markers"],

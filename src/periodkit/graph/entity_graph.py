@@ -39,11 +39,9 @@ from periodkit.graph.propagation import (
     Atoms,
     AtomStore,
     Edges,
-    coverage_at_least,
     entity_validity,
     evaluate_level,
     layers,
-    merge_atoms,
 )
 from periodkit.graph.records import (
     EntityRecord,
@@ -55,8 +53,9 @@ from periodkit.graph.records import (
     read_span,
     read_writes,
 )
+from periodkit.kernels import coverage_at_least, merge_atoms, micros_to_domain, to_domain
 from periodkit.periods import PeriodSet
-from periodkit.time import FIRST_US, LAST_US, format_instant, normalise_micros
+from periodkit.time import format_instant, normalise_micros
 
 
 @dataclass(slots=True)
@@ -71,11 +70,6 @@ class _Entity:
     #: parent id -> the spans (domain form) of the dependencies on it.
     parents: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     children: set[str] = field(default_factory=set)
-
-
-def _clip(us: int) -> int:
-    """A vector-form bound in the domain form (infinities onto the first and last instants)."""
-    return min(max(us, FIRST_US), LAST_US)
 
 
 def _exact_dates(lo: int, hi: int) -> dict[str, str | None]:
@@ -184,7 +178,7 @@ class EntityGraph:
                 return candidate
 
     def _link(self, child: str, parent: str, lo: int, hi: int) -> None:
-        span = (_clip(lo), _clip(hi))
+        span = (micros_to_domain(lo), micros_to_domain(hi))
         self._entities[child].parents.setdefault(parent, []).append(span)
         self._entities[parent].children.add(child)
         self._edges = None
@@ -404,7 +398,10 @@ class EntityGraph:
     def _write_own(self, entities: list[_Entity]) -> None:
         """Store the own validity (union of owned periods, or always) of these entities."""
         own = [
-            merge_atoms([(_clip(lo), _clip(hi)) for lo, hi, _ in e.periods.values()]) or [ALWAYS]
+            merge_atoms(
+                [(micros_to_domain(lo), micros_to_domain(hi)) for lo, hi, _ in e.periods.values()]
+            )
+            or [ALWAYS]
             for e in entities
         ]
         self._own.write_lists([e.slot for e in entities], own)
@@ -467,8 +464,8 @@ class EntityGraph:
         table = np.array(rows, dtype=np.int64).reshape(-1, 3)
         group, lo, hi = coverage_at_least(
             table[:, 0],
-            np.clip(table[:, 1], FIRST_US, LAST_US),
-            np.clip(table[:, 2], FIRST_US, LAST_US),
+            to_domain(table[:, 1]),
+            to_domain(table[:, 2]),
             np.ones(self._slots, dtype=np.int64),
         )
         self._own = AtomStore(self._slots)

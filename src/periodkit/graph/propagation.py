@@ -5,10 +5,10 @@ pairs in the *domain* form (the infinities clipped onto the first and last
 instants, so ``hi + 1`` never overflows), held in two int64 arrays and
 grouped by an integer key. Two sweeps do all the work:
 
-* ``coverage_at_least`` turns grouped atoms into, per group, the canonical
-  atoms where at least ``need[group]`` input atoms overlap. With ``need = 1``
-  it is the union of each group; when each group holds ``k`` canonical
-  (disjoint) sets, ``need = k`` is their intersection.
+* ``kernels.coverage_at_least`` turns grouped atoms into, per group, the
+  canonical atoms where at least ``need[group]`` input atoms overlap. With
+  ``need = 1`` it is the union of each group; when each group holds ``k``
+  canonical (disjoint) sets, ``need = k`` is their intersection.
 * ``AtomStore`` keeps one canonical atom list per entity slot (CSR-style:
   ``start``/``count`` into two flat arrays) and gathers the atoms of many
   slots at once.
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from periodkit.kernels import coverage_at_least, merge_atoms
 from periodkit.time import FIRST_US, LAST_US
 
 _INT = np.int64
@@ -35,48 +36,6 @@ _INT = np.int64
 
 def _empty() -> np.ndarray:
     return np.empty(0, dtype=_INT)
-
-
-def coverage_at_least(
-    group: np.ndarray, lo: np.ndarray, hi: np.ndarray, need: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per group, the merged atoms where at least ``need[group]`` input atoms overlap.
-
-    Inputs are closed domain atoms in any order; ``need`` is indexed by group
-    and must be >= 1. The output is sorted by (group, lo), and atoms of a
-    group that touch or lie one microsecond apart are merged.
-
-    >>> import numpy as np
-    >>> g, lo, hi = coverage_at_least(
-    ...     np.array([0, 0]), np.array([0, 3]), np.array([5, 9]), np.array([2]))
-    >>> lo.tolist(), hi.tolist()
-    ([3], [5])
-    """
-    if len(lo) == 0:
-        return _empty(), _empty(), _empty()
-    coord = np.concatenate((lo, hi + 1))
-    keys = np.concatenate((group, group))
-    order = np.lexsort((coord, keys))
-    coord, keys = coord[order], keys[order]
-    delta = np.ones(len(coord), dtype=_INT)
-    delta[len(lo) :] = -1
-    cover = np.cumsum(delta[order])
-    # Coverage after the last event at a coordinate holds until the next one.
-    last = np.ones(len(coord), dtype=bool)
-    last[:-1] = (keys[1:] != keys[:-1]) | (coord[1:] != coord[:-1])
-    run = np.flatnonzero(last)
-    run_keys = keys[run]
-    keep = cover[run] >= need[run_keys]
-    # A kept run never ends its group (coverage there is >= 1), so the next
-    # event belongs to the same group and ends the run; kept runs that follow
-    # one another abut and merge.
-    before = np.zeros(len(run), dtype=bool)
-    before[1:] = keep[:-1]
-    after = np.zeros(len(run), dtype=bool)
-    after[:-1] = keep[1:]
-    opens = keep & ~before
-    closes = keep & ~after
-    return run_keys[opens], coord[run[opens]], coord[run[closes] + 1] - 1
 
 
 def segments(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -322,22 +281,6 @@ ALWAYS = (FIRST_US, LAST_US)
 # same answers.
 
 Atoms = list[tuple[int, int]]
-
-
-def merge_atoms(atoms: Atoms) -> Atoms:
-    """The canonical form of closed domain atoms: sorted, with overlapping or abutting ones merged.
-
-    >>> merge_atoms([(5, 9), (0, 4), (20, 30), (25, 26)])
-    [(0, 9), (20, 30)]
-    """
-    merged: Atoms = []
-    for lo, hi in sorted(atoms):
-        if merged and lo <= merged[-1][1] + 1:
-            if hi > merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-        else:
-            merged.append((lo, hi))
-    return merged
 
 
 def intersect_atoms(left: Atoms, right: Atoms) -> Atoms:

@@ -24,12 +24,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import portion as P
 
-from periodkit.errors import BadValueError, ParseError, QueryError
+from periodkit.errors import BadValueError, QueryError
 from periodkit.query.ir import Predicate, Query, SortKey, Span
 from periodkit.query.schema import TEXT, Column, Schema
-from periodkit.time import NAT, NEG_INF, POS_INF, parse_instants
+from periodkit.time import to_micros_column
 
 _INT64_MIN = np.iinfo(np.int64).min
 # Below this share of the matches, selecting the first rows by a partition
@@ -155,7 +154,7 @@ def _convert(column: Column, series: pd.Series) -> _Array:
     null = _null_mask(series)
     try:
         if column.type == "datetime":
-            return _Array(_micros(series), null)
+            return _Array(to_micros_column(series), null)
         if column.type == "float":
             return _Array(series.to_numpy(dtype=np.float64, na_value=np.nan), null)
         if column.type == "bool":
@@ -168,44 +167,6 @@ def _convert(column: Column, series: pd.Series) -> _Array:
         raise QueryError(
             f"column {column.name!r} does not hold {column.data_type} values ({exc})"
         ) from None
-
-
-def _micros(series: pd.Series) -> np.ndarray:
-    """A date column as int64 microseconds (NaT for null), read by periodkit.time."""
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-    if series.dtype.kind == "M":
-        return parse_instants(series.to_numpy()).view(np.int64)
-    values = series.to_numpy(dtype=object)
-    kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in ("string", "empty"):
-        return parse_instants(values).view(np.int64)
-    # Anything else is converted in bulk, each kind by its own reader: texts by
-    # periodkit's grammar (pandas reads more forms than section 1 allows),
-    # portion's infinities as such, and date/time objects by pandas (naive as
-    # UTC) then parse_instants, which refuses nanoseconds as to_micros does.
-    # Only a "mixed" column can hold texts or infinities among its objects.
-    out = np.full(len(values), NAT, dtype=np.int64)
-    mixed, none = kind == "mixed", np.zeros(len(values), dtype=bool)
-    text = series.str.len().notna().to_numpy() if mixed else none
-    out[text] = parse_instants(values[text]).view(np.int64)
-    low, high = (values == -P.inf, values == P.inf) if mixed else (none, none)
-    out[low], out[high] = NEG_INF, POS_INF
-    stamps = ~(text | low | high | pd.isna(values))
-    if stamps.any():
-        out[stamps] = _stamp_micros(values[stamps])
-    return out
-
-
-def _stamp_micros(values: np.ndarray) -> np.ndarray:
-    """Date/time objects (datetime, date, Timestamp, datetime64) as int64 microseconds."""
-    # pandas would read a number as nanoseconds since the epoch; to_micros
-    # refuses it, and so does this.
-    numbers = np.flatnonzero(pd.notna(pd.to_numeric(values, errors="coerce")))
-    if len(numbers):
-        raise ParseError(f"{values[numbers[0]]!r} is not an instant (expected a date or date-time)")
-    moments = pd.to_datetime(values, utc=True).tz_convert(None)
-    return parse_instants(moments.to_numpy()).view(np.int64)
 
 
 # --- predicates ----------------------------------------------------------------

@@ -18,15 +18,18 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from hypothesis import strategies as st
 
 from periodkit.actions.forms import form_columns
 from periodkit.actions.table import ActionTable
 from periodkit.errors import ArgumentError
 from periodkit.periods import Period, PeriodSet
+from periodkit.query.schema import Schema
 from periodkit.time import (
     FIRST_US,
     LAST_US,
+    NAT,
     NEG_INF,
     POS_INF,
     format_instant,
@@ -236,12 +239,6 @@ def query_frames(
     >>> find(query_frames({"n": "int", "s": "string"}), lambda f: len(f) >= 2).to_dict("list")
     {'n': [-3, -3], 's': ['', '']}
     """
-    import numpy as np
-    import pandas as pd
-
-    from periodkit.query.schema import Schema
-    from periodkit.time import NAT
-
     columns = Schema.of(schema).columns
     _rows(min_rows, max_rows)
     _year_bounds(min_year, max_year)
@@ -327,8 +324,6 @@ def activity_bodies(
     ...     parse_activities(body, {"Num": "int", "Created": "datetime"})
     >>> test_parses()
     """
-    from periodkit.query.schema import Schema
-
     columns = Schema.of(schema).columns
     if not columns:
         raise ArgumentError("schema must name at least one field")

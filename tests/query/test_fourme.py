@@ -19,8 +19,16 @@ from periodkit.errors import (
     SortError,
     UnknownFieldError,
 )
-from periodkit.query import OUT_OF_OFFICE_PERIODS, Collection, parse_fourme
-from periodkit.query.ir import Page, Predicate, Query, SortKey, Span
+from periodkit.query import (
+    OUT_OF_OFFICE_PERIODS,
+    Collection,
+    Page,
+    Predicate,
+    Query,
+    SortKey,
+    Span,
+    parse_fourme,
+)
 from periodkit.query.schema import Schema
 from periodkit.strategies import date_texts, query_frames
 from periodkit.time import span_micros

@@ -14,9 +14,10 @@ evaluator (``periodkit.query.evaluate``) runs it on columnar data.
 from periodkit.query.activities import parse_activities, parse_activities_form
 from periodkit.query.evaluate import Result, Table
 from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS, Collection, FourMeRequest, parse_fourme
-from periodkit.query.ir import Page, Predicate, Query, SortKey, Span
+from periodkit.query.ir import Page, Predicate, SortKey, Span
 from periodkit.query.jsonapi import ACTIONS, JsonApiRequest, parse_jsonapi
 from periodkit.query.schema import Column, Schema
+from periodkit.query.select import Query
 
 __all__ = [
     "ACTIONS",

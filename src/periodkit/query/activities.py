@@ -28,8 +28,9 @@ from periodkit.errors import (
     SortError,
     UnknownFieldError,
 )
-from periodkit.query.ir import ORDERING_OPS, Op, Predicate, Query, SortKey
+from periodkit.query.ir import ORDERING_OPS, Op, Predicate, SortKey
 from periodkit.query.schema import Column, Schema, parse_value, parse_whole
+from periodkit.query.select import Query
 from periodkit.query.wire import Params, json_list, json_object, pairs
 
 _OPERATIONS: dict[str, Op] = {"=": "eq", "<>": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le"}

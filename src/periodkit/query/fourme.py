@@ -28,8 +28,9 @@ from periodkit.errors import (
     SortError,
     UnknownFieldError,
 )
-from periodkit.query.ir import Op, Page, Predicate, Query, SortKey
+from periodkit.query.ir import Op, Page, Predicate, SortKey
 from periodkit.query.schema import TEXT, Column, Schema, parse_value
+from periodkit.query.select import Query
 from periodkit.query.wire import Params, pairs
 
 _RESERVED = ("fields", "sort", "page", "per_page")

@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from periodkit.errors import PagingError, UnknownFieldError
-from periodkit.query.ir import Page, Predicate, Query, SortKey
+from periodkit.query.ir import Page, Predicate, SortKey
 from periodkit.query.schema import Schema, parse_value, parse_whole
+from periodkit.query.select import Query
 from periodkit.query.wire import Params, pairs
 
 

@@ -141,12 +141,32 @@ class UnknownFieldError(QueryError):
         self.names = list(names)
 
 
-class FilterNotAllowedError(UnknownFieldError):
-    """Known fields that the grammar does not allow filtering on (``names``)."""
+class FilterNotAllowedError(QueryError):
+    """Known fields that the grammar does not allow filtering on; ``names`` lists them.
+
+    >>> FilterNotAllowedError("Filtering not allowed on fields: reason", "reason",
+    ...                       names=["reason"]).names
+    ['reason']
+    """
+
+    def __init__(self, message: str, location: str | None = None, *, names: Sequence[str]) -> None:
+        super().__init__(message, location)
+        self.names = list(names)
 
 
-class SortError(UnknownFieldError):
-    """Sort keys that are not allowed, or a direction that is not asc/desc (``names``)."""
+class SortError(QueryError):
+    """Sort keys that are not allowed, or a direction that is not asc/desc; ``names`` lists them.
+
+    A known field that may not be sorted on is a ``SortError``, not an ``UnknownFieldError``.
+
+    >>> isinstance(SortError("Sorting not allowed on fields: reason", "sort", names=["reason"]),
+    ...            UnknownFieldError)
+    False
+    """
+
+    def __init__(self, message: str, location: str | None = None, *, names: Sequence[str]) -> None:
+        super().__init__(message, location)
+        self.names = list(names)
 
 
 class OperatorError(QueryError):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from periodkit.errors import BadValueError, QueryError
+from periodkit.errors import BadValueError, PagingError, QueryError
 from periodkit.query.ir import Span
-from periodkit.query.schema import Column, Schema, parse_value, parse_whole
+from periodkit.query.schema import Column, Schema, parse_count, parse_value, parse_whole
 from periodkit.time import span_micros
 
 
@@ -60,6 +60,45 @@ def test_parse_whole_refuses_what_is_not_a_whole_number():
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain", "whole"),
+    [
+        ("2.00", True, 2),
+        ("+3", True, 3),
+        ("-0", True, 0),
+        ("1e1", True, None),
+        ("2.", True, None),
+        (".0", True, None),
+        ("1e1", False, 10),
+        ("2.", False, 2),
+        (4, True, 4),
+        ("9" * 5000, True, 2**63 - 1),
+    ],
+)
+def test_plain_whole_numbers_are_digits_with_at_most_a_zero_fraction(raw, plain, whole):
+    assert parse_whole(raw, saturate=True, plain=plain) == whole
+
+
+def test_counts_are_read_in_one_place_with_each_grammars_words():
+    def count(raw, **rules):
+        return parse_count(raw, "/n", "refused", default=5, least=1, **rules)
+
+    assert (count(None), count("3"), count(3.0)) == (5, 3, 3)
+    assert count("1e30", saturate=True) == 2**63 - 1
+    for raw, rules in [("0", {}), ("8", {"most": 7}), ("x", {}), ("1e30", {})]:
+        with pytest.raises(PagingError) as caught:
+            count(raw, **rules)
+        assert (caught.value.message, caught.value.location, caught.value.value) == (
+            "refused",
+            "/n",
+            raw,
+        )
+    with pytest.raises(PagingError, match=r"^low$"):
+        count("-1", below="low")
+    with pytest.raises(PagingError, match=r"^refused$"):
+        count("x", below="low")
 
 
 def test_schema_keeps_order_spelling_and_refuses_unknown_types():

@@ -1,7 +1,9 @@
 """One query engine, three grammars: Activities (seed 004), 4me (seed 002), JSON:API (seed 003).
 
-Every grammar parses a request into the IR of ``periodkit.query.ir``; one
-evaluator (``periodkit.query.evaluate``) runs it on columnar data.
+Every grammar parses a request into the IR of ``periodkit.query.ir``, joined
+in a ``Query`` (``periodkit.query.select``); one evaluator
+(``periodkit.query.evaluate``) runs it on columnar data. The paged grammars
+read what a table allows from one description, a ``Collection``.
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"Num": [1, 2, 3], "Activity": ["a", "B", "c"]})
@@ -12,11 +14,13 @@ evaluator (``periodkit.query.evaluate``) runs it on columnar data.
 """
 
 from periodkit.query.activities import parse_activities, parse_activities_form
+from periodkit.query.collection import Collection
 from periodkit.query.evaluate import Result, Table
-from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS, Collection, FourMeRequest, parse_fourme
-from periodkit.query.ir import Page, Predicate, Query, SortKey, Span
+from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS, FourMeRequest, parse_fourme
+from periodkit.query.ir import Page, Predicate, SortKey, Span
 from periodkit.query.jsonapi import ACTIONS, JsonApiRequest, parse_jsonapi
 from periodkit.query.schema import Column, Schema
+from periodkit.query.select import Query
 
 __all__ = [
     "ACTIONS",

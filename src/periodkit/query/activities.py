@@ -23,13 +23,13 @@ from typing import Any
 from periodkit.errors import (
     BodyShapeError,
     OperatorError,
-    PagingError,
     QueryError,
     SortError,
     UnknownFieldError,
 )
-from periodkit.query.ir import ORDERING_OPS, Op, Predicate, Query, SortKey
-from periodkit.query.schema import Column, Schema, parse_value, parse_whole
+from periodkit.query.ir import ORDERING_OPS, Op, Predicate, SortKey
+from periodkit.query.schema import Column, Schema, parse_count, parse_value
+from periodkit.query.select import Query
 from periodkit.query.wire import Params, json_list, json_object, pairs
 
 _OPERATIONS: dict[str, Op] = {"=": "eq", "<>": "ne", ">": "gt", ">=": "ge", "<": "lt", "<=": "le"}
@@ -102,12 +102,8 @@ def _fields(schema: Schema, items: list[Any]) -> tuple[str, ...] | None:
 
 def _count(parts: dict[str, Any], key: str) -> int:
     raw = parts.get(key)
-    if raw is None:
-        return 0
-    whole = parse_whole(raw)
-    if whole is None or whole < 0:
-        raise PagingError(f"{key} {raw!r} is not a whole number >= 0.", f"/{key}", value=raw)
-    return whole
+    refusal = f"{key} {raw!r} is not a whole number >= 0."
+    return parse_count(raw, f"/{key}", refusal, default=0, least=0)
 
 
 def parse_activities(body: Any, schema: Mapping[str, str] | Schema) -> Query:

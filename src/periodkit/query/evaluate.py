@@ -6,9 +6,13 @@ float64, int64 microseconds with NaT for dates, integer codes for text) and
 a null mask. Building the table once and running many queries on it is the
 fast path; ``Query.evaluate(frame)`` builds a throwaway table.
 
+The evaluator reads a query through the ``Question`` protocol, so that it
+needs nothing from ``periodkit.query.select``, whose ``Query`` calls it.
+
 >>> import pandas as pd
->>> from periodkit.query.ir import Predicate, Query, SortKey
+>>> from periodkit.query.ir import Predicate, SortKey
 >>> from periodkit.query.schema import Schema
+>>> from periodkit.query.select import Query
 >>> table = Table.from_frame(pd.DataFrame({"s": ["b", "A", None, "a"]}),
 ...                          Schema.of({"s": "string"}))
 >>> q = Query(where=(Predicate("s", "ne", "b"),), order=(SortKey("s"),), fold_case=True)
@@ -20,20 +24,44 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from periodkit.errors import BadValueError, QueryError
-from periodkit.query.ir import Predicate, Query, SortKey, Span
+from periodkit.query.ir import INT64_MIN, Predicate, SortKey, Span
 from periodkit.query.schema import TEXT, Column, Schema
 from periodkit.time import to_micros_column
 
-_INT64_MIN = np.iinfo(np.int64).min
 # Below this share of the matches, selecting the first rows by a partition
 # beats sorting every match.
 _TOP_K_SHARE = 0.25
+
+
+class Question(Protocol):
+    """What the evaluator reads of a query (``periodkit.query.select.Query`` is one)."""
+
+    @property
+    def where(self) -> tuple[Predicate, ...]: ...
+
+    @property
+    def order(self) -> tuple[SortKey, ...]: ...
+
+    @property
+    def fields(self) -> tuple[str, ...] | None: ...
+
+    @property
+    def offset(self) -> int: ...
+
+    @property
+    def limit(self) -> int | None: ...
+
+    @property
+    def fold_case(self) -> bool: ...
+
+    @property
+    def schema(self) -> Schema | None: ...
 
 
 @dataclass(frozen=True)
@@ -279,7 +307,7 @@ def sort_keys(
         if column.type == "float":
             keys = _with_nulls(values, null, -np.inf)
         else:
-            keys = _with_nulls(values.astype(np.int64, copy=False), null, _INT64_MIN)
+            keys = _with_nulls(values.astype(np.int64, copy=False), null, INT64_MIN)
     return [_reverse(k) for k in keys] if key.descending else keys
 
 
@@ -303,7 +331,7 @@ def _fuse(keys: list[np.ndarray]) -> list[np.ndarray]:
     return [fused]
 
 
-def _order(query: Query, table: Table, rows: np.ndarray, wanted: int | None) -> np.ndarray:
+def _order(query: Question, table: Table, rows: np.ndarray, wanted: int | None) -> np.ndarray:
     """``rows`` stably ordered by the query's keys; with ``wanted``, only the first ones.
 
     For a small ``wanted`` the rows that can reach the front are found by a
@@ -331,13 +359,14 @@ def _order(query: Query, table: Table, rows: np.ndarray, wanted: int | None) -> 
     return ordered if wanted is None else ordered[:wanted]
 
 
-def run(query: Query, source: Table | pd.DataFrame, *, top_k: bool = True) -> Result:
+def run(query: Question, source: Table | pd.DataFrame, *, top_k: bool = True) -> Result:
     """Match, sort and slice: the selected positions in order and the match count.
 
     ``top_k=False`` always sorts every match (the reference the top-k path is
     tested and benchmarked against).
 
     >>> from periodkit.query.schema import Schema
+    >>> from periodkit.query.select import Query
     >>> q = Query(where=(Predicate("n", "ge", 2),), offset=1, schema=Schema.of({"n": "int"}))
     >>> run(q, pd.DataFrame({"n": [3, 1, 2]}))
     Result(positions=[2], total=2)
@@ -356,7 +385,7 @@ def run(query: Query, source: Table | pd.DataFrame, *, top_k: bool = True) -> Re
     return Result(ordered[query.offset : end], len(rows))
 
 
-def _table_for(query: Query, frame: pd.DataFrame) -> Table:
+def _table_for(query: Question, frame: pd.DataFrame) -> Table:
     if query.schema is None:
         raise QueryError("a query without a schema can only run on a Table")
     if not isinstance(frame, pd.DataFrame):
@@ -364,12 +393,13 @@ def _table_for(query: Query, frame: pd.DataFrame) -> Table:
     return Table(frame, query.schema)
 
 
-def evaluate(query: Query, source: Table | pd.DataFrame, *, top_k: bool = True) -> pd.DataFrame:
+def evaluate(query: Question, source: Table | pd.DataFrame, *, top_k: bool = True) -> pd.DataFrame:
     """The selected rows, in order, of the projected columns only (the frame's index kept).
 
     ``top_k`` as for ``run``.
 
     >>> from periodkit.query.schema import Schema
+    >>> from periodkit.query.select import Query
     >>> q = Query(fields=("n",), limit=1, schema=Schema.of({"n": "int", "s": "string"}))
     >>> evaluate(q, pd.DataFrame({"n": [3, 1], "s": ["x", "y"]}))
        n

@@ -2,8 +2,8 @@
 
 What a collection allows is data, a ``Collection``: which fields exist, which
 may be filtered (and onto which column, with IN lists or not), which may be
-sorted, the default fields and the default sort. ``OUT_OF_OFFICE_PERIODS``
-describes seed 002's collection.
+sorted, the default fields, the default sort and the page sizes.
+``OUT_OF_OFFICE_PERIODS`` describes seed 002's collection.
 
 >>> r = parse_fourme("person=196,197&start_at=>2019-11-01<2019-12&sort=-start_at&per_page=5")
 >>> [(p.field, p.op) for p in r.query.where]
@@ -17,53 +17,24 @@ describes seed 002's collection.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from periodkit.errors import (
     BadValueError,
     FilterNotAllowedError,
     OperatorError,
-    PagingError,
     SortError,
     UnknownFieldError,
 )
-from periodkit.query.ir import Op, Page, Predicate, Query, SortKey
-from periodkit.query.schema import TEXT, Column, Schema, parse_value
+from periodkit.query.collection import Collection
+from periodkit.query.ir import Op, Page, Predicate, SortKey
+from periodkit.query.schema import TEXT, Column, parse_count, parse_value
+from periodkit.query.select import Query
 from periodkit.query.wire import Params, pairs
 
 _RESERVED = ("fields", "sort", "page", "per_page")
 _COMPARISON = re.compile(r"(<=|>=|<|>)([^<>]*)(?:(<=|>=|<|>)([^<>]*))?")
 _OPS: dict[str, Op] = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
-_WHOLE_AS_WRITTEN = re.compile(r"([+-]?)(\d+)(?:\.0+)?", re.ASCII)
-_INT64_MAX = 2**63 - 1
-
-
-@dataclass(frozen=True)
-class Collection:
-    """What a 4me collection allows: fields, filters, sort keys and defaults.
-
-    ``columns`` types the table's columns; ``filters`` maps a filter name to
-    its column; ``lists`` names the filters that take IN / NOT IN lists;
-    ``sortable`` maps a sort name to its column. Ties in every sort are
-    broken by ascending ``id``.
-    """
-
-    fields: tuple[str, ...]
-    default_fields: tuple[str, ...]
-    columns: Mapping[str, str]
-    filters: Mapping[str, str]
-    sortable: Mapping[str, str]
-    default_sort: tuple[SortKey, ...]
-    lists: frozenset[str] = frozenset()
-    max_per_page: int = 100
-    default_per_page: int = 20
-    schema: Schema = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "schema", Schema.of(self.columns))
-        keys = [*self.sortable.values(), *(key.field for key in self.default_sort)]
-        self.schema.require([*self.filters.values(), *keys], "filters and sort keys")
 
 
 OUT_OF_OFFICE_PERIODS = Collection(
@@ -190,21 +161,18 @@ def _page_number(name: str, raw: str | None, default: int) -> int:
 
     ``1e1`` and ``2.5`` are refused naming the value; ``2.0`` is 2 (as seed 003
     reads it). A number past int64 is clamped to its maximum, which is still
-    past the end of any collection (and still above ``max_per_page``).
+    past the end of any collection (and still above ``max_page_size``).
     """
-    if raw is None:
-        return default
-    written = _WHOLE_AS_WRITTEN.fullmatch(raw)
-    if written is None:
-        raise PagingError(f"Parameter '{name}' must be an integer, not {raw!r}", name, value=raw)
-    digits = written.group(2).lstrip("0") or "0"
-    # int() of thousands of digits is refused by Python itself; no page needs them.
-    whole = int(digits) if len(digits) <= len(str(_INT64_MAX)) else _INT64_MAX + 1
-    if written.group(1) == "-":
-        whole = -whole
-    if whole < 1:
-        raise PagingError(f"Parameter '{name}' cannot be less than 1", name, value=raw)
-    return min(whole, _INT64_MAX)
+    return parse_count(
+        raw,
+        name,
+        f"Parameter '{name}' must be an integer, not {raw!r}",
+        default=default,
+        least=1,
+        below=f"Parameter '{name}' cannot be less than 1",
+        saturate=True,
+        plain=True,
+    )
 
 
 def _sort(collection: Collection, raw: str | None) -> tuple[SortKey, ...]:
@@ -263,16 +231,8 @@ def parse_fourme(params: Params, collection: Collection = OUT_OF_OFFICE_PERIODS)
     fields = tuple(_unique(["id", *requested])) if requested else collection.default_fields
 
     number = _page_number("page", options.get("page"), 1)
-    size = _page_number("per_page", options.get("per_page"), collection.default_per_page)
-    page = Page(number, min(size, collection.max_per_page))
-    query = Query(
-        where,
-        _sort(collection, options.get("sort")),
-        None,
-        # A huge page number is kept for the echo; its offset only has to be past the end.
-        min(page.offset, _INT64_MAX),
-        page.size,
-        fold_case=False,
-        schema=collection.schema,
-    )
+    size = _page_number("per_page", options.get("per_page"), collection.default_page_size)
+    page = Page(number, min(size, collection.max_page_size))
+    order = _sort(collection, options.get("sort"))
+    query = Query(where, order, None, page.offset, page.size, schema=collection.schema)
     return FourMeRequest(query, fields, page)

@@ -1,25 +1,23 @@
-"""The query IR: frozen nodes that know nothing of any grammar.
+"""The query IR: frozen nodes that know nothing of any grammar, nor of the evaluator.
 
-A ``Query`` is a conjunction of ``Predicate``s, ``SortKey``s, a projection and
-an offset/limit. Values are already typed: exact numbers, text, booleans, or
-a ``Span`` of microseconds for a date (a number compares as a span of one
-value). Every grammar parses into these nodes and one evaluator runs them.
+A question is a conjunction of ``Predicate``s, ``SortKey``s, a projection and
+an offset/limit (a paged grammar's ``Page`` is one). Values are already typed:
+exact numbers, text, booleans, or a ``Span`` of microseconds for a date (a
+number compares as a span of one value). The ``Query`` that holds a question
+lives in ``periodkit.query.select``, above the evaluator it runs on, so that
+these nodes import nothing.
 
->>> q = Query(where=(Predicate("Num", "gt", 2),), order=(SortKey("Num", descending=True),))
->>> q.limit is None, q.where[0].op
-(True, 'gt')
+>>> Predicate("Num", "gt", 2).op, SortKey("Num", descending=True).descending
+('gt', True)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from periodkit.query.evaluate import Result, Table
-    from periodkit.query.schema import Schema
+#: The range of the IR's whole numbers: an ``int`` field's values, offsets, limits.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 Op = Literal["eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "is_null", "not_null"]
 #: The operators that order values; a null never satisfies them.
@@ -68,8 +66,12 @@ class Page:
 
     @property
     def offset(self) -> int:
-        """Rows before this page."""
-        return (self.number - 1) * self.size
+        """Rows before this page; past int64, int64's maximum (still past any table's end).
+
+        >>> Page(number=INT64_MAX, size=5).offset == INT64_MAX
+        True
+        """
+        return min((self.number - 1) * self.size, INT64_MAX)
 
     def total_pages(self, total: int) -> int:
         """How many pages ``total`` rows fill (0 when nothing matched).
@@ -78,52 +80,3 @@ class Page:
         2
         """
         return -(-total // self.size)
-
-
-@dataclass(frozen=True)
-class Query:
-    """What to select, in which order, which columns, and which slice.
-
-    ``fields`` None means every column in schema order; ``limit`` None means
-    no limit. ``fold_case`` compares and sorts text by ``casefold`` (the
-    Activities rule) instead of exactly (4me, JSON:API). ``schema`` gives the
-    columns' types; it is not part of the question, so equality ignores it.
-    """
-
-    where: tuple[Predicate, ...] = ()
-    order: tuple[SortKey, ...] = ()
-    fields: tuple[str, ...] | None = None
-    offset: int = 0
-    limit: int | None = None
-    fold_case: bool = False
-    schema: Schema | None = field(default=None, compare=False, repr=False)
-
-    def run(self, table: Table | pd.DataFrame) -> Result:
-        """The matching positions (in order, sliced) and the number of matches before slicing.
-
-        >>> import pandas as pd
-        >>> from periodkit.query.schema import Schema
-        >>> q = Query(order=(SortKey("n"),), limit=1, schema=Schema.of({"n": "int"}))
-        >>> q.run(pd.DataFrame({"n": [3, 1, 2]}))
-        Result(positions=[1], total=3)
-        """
-        from periodkit.query.evaluate import run
-
-        return run(self, table)
-
-    def evaluate(self, frame: pd.DataFrame | Table) -> pd.DataFrame:
-        """The selected rows of ``frame`` in order, holding the projected columns.
-
-        The result keeps ``frame``'s index labels; only the selected rows of
-        the projected columns are copied.
-
-        >>> import pandas as pd
-        >>> from periodkit.query.schema import Schema
-        >>> q = Query(order=(SortKey("n", descending=True),), fields=("n",),
-        ...           schema=Schema.of({"n": "int", "s": "string"}))
-        >>> q.evaluate(pd.DataFrame({"n": [1, 3, 2], "s": list("abc")}))["n"].tolist()
-        [3, 2, 1]
-        """
-        from periodkit.query.evaluate import evaluate
-
-        return evaluate(self, frame)

@@ -1,7 +1,8 @@
 """The JSON:API grammar (seed 003): attribute filters, ``page[number]``, ``page[size]``.
 
-A ``Resource`` says which parameters filter (by exact equality) onto which
-column, and the page size rules; ``ACTIONS`` describes seed 003's actions.
+A ``Collection`` says which parameters filter (by exact equality) onto which
+column, the collection's order and its page sizes; ``ACTIONS`` describes
+seed 003's actions.
 Every error's ``location`` is the JSON pointer of the offending parameter.
 
 >>> r = parse_jsonapi("category=SMS&page[number]=2&page[size]=10.0")
@@ -13,36 +14,18 @@ Every error's ``location`` is the JSON pointer of the offending parameter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from periodkit.errors import PagingError, UnknownFieldError
-from periodkit.query.ir import Page, Predicate, Query, SortKey
-from periodkit.query.schema import Schema, parse_value, parse_whole
+from periodkit.errors import UnknownFieldError
+from periodkit.query.collection import Collection
+from periodkit.query.ir import Page, Predicate
+from periodkit.query.schema import parse_count, parse_value
+from periodkit.query.select import Query
 from periodkit.query.wire import Params, pairs
 
-
-@dataclass(frozen=True)
-class Resource:
-    """What a JSON:API collection allows: equality filters onto typed columns, page sizes.
-
-    ``order`` is the collection's fixed order (empty: the table's own order).
-    """
-
-    columns: Mapping[str, str]
-    filters: Mapping[str, str]
-    default_size: int = 20
-    max_size: int = 250
-    order: tuple[SortKey, ...] = ()
-    schema: Schema = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "schema", Schema.of(self.columns))
-        keys = [key.field for key in self.order]
-        self.schema.require([*self.filters.values(), *keys], "filters and sort keys")
-
-
-ACTIONS = Resource(columns={"category": "string"}, filters={"category": "category"})
+ACTIONS = Collection(
+    columns={"category": "string"}, filters={"category": "category"}, max_page_size=250
+)
 
 
 @dataclass(frozen=True)
@@ -67,21 +50,23 @@ class JsonApiRequest:
 
 
 def _page_part(name: str, raw: str | None, default: int, most: int | None) -> int:
-    if raw is None:
-        return default
-    whole = parse_whole(raw, saturate=True)
-    if whole is None or whole < 1 or (most is not None and whole > most):
-        allowed = f"from 1 to {most}" if most is not None else "of at least 1"
-        raise PagingError(
-            f"{name} must be a whole number {allowed}, not {raw!r}.", f"/{name}", value=raw
-        )
-    return whole
+    allowed = f"from 1 to {most}" if most is not None else "of at least 1"
+    return parse_count(
+        raw,
+        f"/{name}",
+        f"{name} must be a whole number {allowed}, not {raw!r}.",
+        default=default,
+        least=1,
+        most=most,
+        saturate=True,
+    )
 
 
-def parse_jsonapi(params: Params, resource: Resource = ACTIONS) -> JsonApiRequest:
+def parse_jsonapi(params: Params, collection: Collection = ACTIONS) -> JsonApiRequest:
     """Parse a JSON:API collection request (query string, mapping or pairs).
 
-    A filter given several times matches any of its values.
+    A filter given several times matches any of its values. Rows come in the
+    collection's default order; the client cannot sort.
 
     >>> parse_jsonapi({"page[size]": "0"})
     Traceback (most recent call last):
@@ -92,7 +77,7 @@ def parse_jsonapi(params: Params, resource: Resource = ACTIONS) -> JsonApiReques
     ...
     periodkit.errors.UnknownFieldError: Parameter 'colour' is not supported ...
     """
-    expected = [*resource.filters, "page[number]", "page[size]"]
+    expected = [*collection.filters, "page[number]", "page[size]"]
     values: dict[str, list[str]] = {}
     for name, value in pairs(params):
         if name not in expected:
@@ -104,23 +89,19 @@ def parse_jsonapi(params: Params, resource: Resource = ACTIONS) -> JsonApiReques
         values.setdefault(name, []).append(value)
     number = _page_part("page[number]", values.pop("page[number]", [None])[-1], 1, None)
     size = _page_part(
-        "page[size]", values.pop("page[size]", [None])[-1], resource.default_size, resource.max_size
+        "page[size]",
+        values.pop("page[size]", [None])[-1],
+        collection.default_page_size,
+        collection.max_page_size,
     )
     where = []
     for name, given in values.items():
-        column = resource.filters[name]
-        typed = resource.schema.column(column)
+        column = collection.filters[name]
+        typed = collection.schema.column(column)
         parsed = tuple(parse_value(typed, v, f"/{name}") for v in given)
         pred = Predicate(column, "eq", parsed[0]) if len(parsed) == 1 else None
         where.append(pred or Predicate(column, "in", parsed))
     page = Page(number, size)
-    query = Query(
-        tuple(where),
-        resource.order,
-        None,
-        page.offset,
-        page.size,
-        fold_case=False,
-        schema=resource.schema,
-    )
+    order = collection.default_sort
+    query = Query(tuple(where), order, None, page.offset, page.size, schema=collection.schema)
     return JsonApiRequest(query, page)

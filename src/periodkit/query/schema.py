@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from periodkit.errors import BadValueError, ParseError, QueryError
-from periodkit.query.ir import Span
+from periodkit.errors import BadValueError, PagingError, ParseError, QueryError
+from periodkit.query.ir import INT64_MAX, INT64_MIN, Span
 from periodkit.time import span_micros
 
 TYPES = ("int", "float", "string", "memo", "datetime", "guid", "bool")
@@ -33,8 +33,9 @@ TYPES = ("int", "float", "string", "memo", "datetime", "guid", "bool")
 ORDERED = frozenset({"int", "float", "datetime"})
 TEXT = frozenset({"string", "memo", "guid"})
 
-_INT64_RANGE = (-(2**63), 2**63 - 1)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?", re.ASCII)
+# A whole number as plainly written: digits, a sign, at most an all-zero fraction.
+_PLAIN = re.compile(r"[+-]?\d+(?:\.0+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -151,25 +152,68 @@ def _decimal(raw: object) -> Decimal | None:
     return None
 
 
-def parse_whole(raw: object, *, saturate: bool = False) -> int | None:
+def parse_whole(raw: object, *, saturate: bool = False, plain: bool = False) -> int | None:
     """A whole number written as a JSON number or text (``2``, ``"2"``, ``2.0``), or None.
 
     Beyond int64 it is None, or with ``saturate`` the nearest int64 (a page
-    number past any end stays past it).
+    number past any end stays past it). With ``plain`` a text must be digits
+    with at most a sign and an all-zero fraction: no exponent, no bare point.
 
     >>> parse_whole("2.0"), parse_whole("2.5"), parse_whole(True)
     (2, None, None)
     >>> parse_whole("1e30"), parse_whole("1e30", saturate=True)
     (None, 9223372036854775807)
+    >>> parse_whole("1e1"), parse_whole("1e1", plain=True), parse_whole("+2.00", plain=True)
+    (10, None, 2)
     """
+    if plain and isinstance(raw, str) and not _PLAIN.fullmatch(raw):
+        return None
     number = _decimal(raw)
     if number is None or number != number.to_integral_value():
         return None
-    if not _INT64_RANGE[0] <= number <= _INT64_RANGE[1]:
+    if not INT64_MIN <= number <= INT64_MAX:
         if not saturate:
             return None
-        return _INT64_RANGE[1] if number > 0 else _INT64_RANGE[0]
+        return INT64_MAX if number > 0 else INT64_MIN
     return int(number)
+
+
+def parse_count(
+    raw: object,
+    location: str,
+    refusal: str,
+    *,
+    default: int,
+    least: int,
+    most: int | None = None,
+    below: str | None = None,
+    saturate: bool = False,
+    plain: bool = False,
+) -> int:
+    """An offset, limit, page number or page size: a whole number from ``least`` to ``most``.
+
+    ``raw`` None is ``default``; ``saturate`` and ``plain`` read as for
+    ``parse_whole``. Anything else is a ``PagingError`` at ``location`` with
+    the grammar's own ``refusal``, or ``below`` (when given) for a whole
+    number under ``least``. Every grammar reads its paging parameters here.
+
+    >>> parse_count("2.0", "/page[size]", "refused", default=20, least=1, most=250)
+    2
+    >>> parse_count(None, "/offset", "refused", default=0, least=0)
+    0
+    >>> parse_count("0", "page", "not a number", default=1, least=1, below="below 1")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.PagingError: below 1
+    """
+    if raw is None:
+        return default
+    whole = parse_whole(raw, saturate=saturate, plain=plain)
+    if whole is not None and whole < least and below is not None:
+        raise PagingError(below, location, value=raw)
+    if whole is None or whole < least or (most is not None and whole > most):
+        raise PagingError(refusal, location, value=raw)
+    return whole
 
 
 def _bad(column: Column, raw: object, expected: str, location: str | None) -> BadValueError:

@@ -220,16 +220,20 @@ class Document:
         finally:
             self.leave()
 
-    def pointer(self, key: Key | None = None) -> str:
-        """The JSON pointer of where the reading is, or of ``key`` below it."""
-        path = self._path if key is None else [*self._path, key]
+    def pointer(self, *keys: Key | None) -> str:
+        """The JSON pointer of where the reading is, or of ``keys`` below it (None: no step).
+
+        >>> Document("/a").pointer(0, None, "b/c")
+        '/a/0/b~1c'
+        """
+        path = [*self._path, *(key for key in keys if key is not None)]
         return self._base + "".join("/" + escape(step) for step in path)
 
-    def problem(self, detail: str, key: Key | None = None, *, pointer: str | None = None) -> None:
-        """Record a problem where the reading is, or at ``key`` below it, or at ``pointer``
-        (one taken earlier with ``pointer()``, for a check made after the pass)."""
+    def problem(self, detail: str, *keys: Key | None, pointer: str | None = None) -> None:
+        """Record a problem where the reading is, or at ``keys`` below it, or at ``pointer``
+        (one spelled out earlier, for a check made after the pass)."""
         if self.limit is None or len(self.problems) < self.limit:
-            where = self.pointer(key) if pointer is None else pointer
+            where = self.pointer(*keys) if pointer is None else pointer
             self.problems.append({"pointer": where, "detail": detail})
 
     @property
@@ -272,23 +276,44 @@ class Document:
                 self.leave()
         return True
 
-    def array(self, value: object, key: Key | None = None, *, required: bool = False) -> list[Any]:
+    def array(
+        self,
+        value: object,
+        key: Key | None = None,
+        *,
+        required: bool = False,
+        what: str | None = None,
+    ) -> list[Any]:
         """``value`` as a list; absent or null is an empty one unless ``required``.
+
+        Besides lists, any iterable that is not text, an object or a set is
+        taken, in its order (a document built in Python may hold a tuple or a
+        generator). ``what`` names the array in the detail of a problem.
 
         >>> doc = Document()
         >>> doc.array(None), doc.array({"a": 1}, "periods"), doc.problems[0]["detail"]
         ([], [], "{'a': 1} is not an array")
+        >>> doc.array("abc", what="the period records"), doc.problems[1]["detail"]
+        ([], "the period records must be a list, not 'abc'")
         """
         if type(value) is list:
             return value
-        if isinstance(value, list | tuple):
+        if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping | Set):
             return list(value)
         if value is not None or required:
-            self.problem(f"{short(value)} is not an array", key)
+            if what is None:
+                self.problem(f"{short(value)} is not an array", key)
+            else:
+                self.problem(f"{what} must be a list, not {short(value)}", key)
         return []
 
     def each(
-        self, value: object, key: Key | None = None, *, required: bool = False
+        self,
+        value: object,
+        key: Key | None = None,
+        *,
+        required: bool = False,
+        what: str | None = None,
     ) -> Iterator[tuple[int, Any]]:
         """The items of an array with their indices, the reading entered at each in turn.
 
@@ -298,7 +323,7 @@ class Document:
         >>> doc.problems[0]["pointer"]
         '/ids/1'
         """
-        items = self.array(value, key, required=required)
+        items = self.array(value, key, required=required, what=what)
         if not items:
             return
         if key is not None:

@@ -195,15 +195,16 @@ def read_records(records: object, at: str = "") -> tuple[list[EntityRecord], lis
     ['/1/id', '/1/parents/0/id']
     """
     doc = Document(at)
+    rows = doc.array(records)
     doc.dates(
-        values_at(records, *(f"*/{k}/*/{d}" for k in ("periods", "parents") for d in _DATES)),
+        values_at(rows, *(f"*/{k}/*/{d}" for k in ("periods", "parents") for d in _DATES)),
         "entity",
     )
     entities: list[EntityRecord] = []
     # Where each id was first seen, as indices: a pointer is only spelled out for a problem.
     seen: dict[str, int] = {}
     period_seen: dict[str, tuple[int, int]] = {}
-    for index, record in doc.each(records):
+    for index, record in doc.each(rows):
         # A record with a stray key is still read, so its id counts as a parent.
         if not doc.mapping(record, _RECORD_KEYS) or not _fields(doc, record):
             continue

@@ -63,6 +63,8 @@ _NAMES: dict[type, str] = {
     type(None): "null",
 }
 _CONTAINERS = frozenset({dict, list, tuple})
+# Reads every date alone: the reader of a document that announced none.
+_NO_DATES = BoundReader(())
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = 120
 _SHORT.maxother = 120
@@ -184,7 +186,7 @@ class Document:
     def __init__(self, at: str = "", *, limit: int | None = None) -> None:
         self._base = at
         self._path: list[Key] = []
-        self._read = BoundReader(())
+        self._read = _NO_DATES
         self.limit = limit
         self.problems: list[Problem] = []
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from periodkit import kernels
 from periodkit.actions.forms import SparseColumn, form_columns, object_array, parse_form_fields
-from periodkit.documents import Document, keys, short
+from periodkit.documents import Document, containers, keys, short
 from periodkit.errors import ParseError, Problem, QueryError, ValidationError, problem_at
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
@@ -198,7 +198,14 @@ class ActionTable:
         # object arrays, whole numbers are rejected as such rather than read the way
         # from_arrays reads a list of ints, as microseconds.
         for name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
+            # Refused here, where the reader names them briefly: the parser would quote an
+            # object or array whole, and a deep one has no bounded repr.
+            for index in containers(field[name]):
+                with doc.at(index):
+                    prefix = f"action {short(field['id'][index])}: "
+                    doc.bound(field[name][index], "start", name, prefix=prefix)
             field[name] = object_array(field[name])
+        doc.check()
         present = {
             name: field[name] for name in _COLUMN_FIELDS if any(v is not None for v in field[name])
         }

@@ -12,14 +12,20 @@ document whole with a ``ValidationError``.
 The checks: ``mapping`` (an object, each key outside the allowed set a
 problem at its own pointer), ``array``/``each`` (a list), ``kind`` (JSON
 types, with a detail when absent or null is not allowed), ``nested`` (depth),
-and ``bound``/``instant`` (dates). Dates go through ``periodkit.time``: call
-``dates`` first with every date the document holds (``values_at`` gathers
-them by path), so that their texts are parsed together in one vector pass and
-reading each is a lookup.
+and ``bound``/``instant`` (dates). A reader adds its own rules with
+``problem``. Dates go through ``periodkit.time``: call ``dates`` first with
+every date the document holds (``values_at`` gathers them by path), so that
+their texts are parsed together in one vector pass and reading each is a
+lookup.
 
-Nothing here walks a document recursively: the pointer stack and ``nested``
-refuse nesting deeper than ``MAX_DEPTH`` levels, and details quote values
-through ``short``, which cuts them to a bounded size.
+A document of a million records is read at the cost of its checks: a
+pointer is spelled out only when a problem is recorded, and an object's keys
+are compared with the allowed set in one step. ``limit`` keeps only the
+first problems of a long list.
+
+Nothing here walks a document recursively: the pointer stack, ``nested`` and
+``loads`` (JSON text in) refuse nesting deeper than ``MAX_DEPTH`` levels, and
+details quote values through ``short``, which cuts them to a bounded size.
 
 >>> record = {"id": "a1", "colour": "red", "start_date": "2019-13-01", "tags/all": 1}
 >>> doc = Document("/entities")
@@ -282,14 +288,11 @@ class Document:
             self.problem(f"{short(value)} is not an object", key)
             return False
         if allowed is not None and not value.keys() <= allowed:
-            if key is not None:
-                self.enter(key)
             expected = ", ".join(allowed)
             for name in value:
                 if name not in allowed:
-                    self.problem(f"unknown field {short(name)} (expected one of {expected})", name)
-            if key is not None:
-                self.leave()
+                    detail = f"unknown field {short(name)} (expected one of {expected})"
+                    self.problem(detail, key, name)
         return True
 
     def array(

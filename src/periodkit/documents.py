@@ -428,7 +428,7 @@ class Document:
         >>> doc.bound([1], "end", "end_date"), doc.problems[0]["detail"]
         (None, '[1] is not an instant')
         """
-        if _is_container(value):
+        if type(value) is not str and _is_container(value):
             # A container's own repr could nest without bound: it never reaches the parser.
             self.problem(f"{prefix}{short(value)} is not an instant", key)
             return None

@@ -367,3 +367,16 @@ def test_equals_compares_categories_with_and_without_missing():
     assert caught.value.location == "user" and "'user' is not a categorical field" in str(
         caught.value
     )
+
+
+@pytest.mark.parametrize("field", ["start_date", "end_date", "created_at", "updated_at"])
+def test_a_nested_value_in_a_date_is_a_problem_not_a_recursion_error(field):
+    deep: list = []
+    for _ in range(10_000):
+        deep = [deep]
+    record = {"id": "a", "start_date": "2024-01-01", field: deep}
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_records([record])
+    pointer, detail = only_problem(caught)
+    assert pointer == f"/0/{field}"
+    assert detail.startswith("action 'a': [[[[") and detail.endswith("is not an instant")

@@ -244,3 +244,15 @@ def test_actions_needs_an_action_table(periods):
     assert caught.value.location == "table" and "table None is not an ActionTable" in str(
         caught.value
     )
+
+
+def test_a_nested_value_in_a_date_is_a_problem_not_a_recursion_error():
+    deep: list = []
+    for _ in range(10_000):
+        deep = [deep]
+    with pytest.raises(ValidationError) as caught:
+        TeamPeriods.from_records([{"id": 1, "start_date": deep, "markers": [{"timestamp": deep}]}])
+    assert [p["pointer"] for p in caught.value.problems] == [
+        "/0/markers/0/timestamp",
+        "/0/start_date",
+    ]

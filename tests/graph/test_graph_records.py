@@ -174,3 +174,19 @@ def test_periods_must_be_an_array():
     with pytest.raises(ValidationError) as caught:
         graph.update("a", {"period_id": "x"})
     assert caught.value.problems[0]["pointer"] == "/periods"
+
+
+def test_deep_data_is_refused_at_its_pointer_not_by_recursion():
+    data: list = []
+    for _ in range(10_000):
+        data = [data]
+    _, problems = read_records([{"id": "a", "periods": [{"data": data}]}])
+    assert [p["pointer"] for p in problems] == ["/0/periods/0/data"]
+    assert "nests more than 64 levels deep" in problems[0]["detail"]
+
+
+def test_read_records_lists_a_stray_key_and_the_other_problems_of_a_period():
+    _, problems = read_records(
+        [{"id": "a", "periods": [{"colour": "red", "end_date": "1970-01-01 00:00:00"}]}]
+    )
+    assert [p["pointer"] for p in problems] == ["/0/periods/0/colour", "/0/periods/0/end_date"]

@@ -24,7 +24,6 @@ per 64 actions, and the values of those actions only.
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -33,13 +32,8 @@ import pandas as pd
 
 from periodkit import kernels
 from periodkit.actions.forms import SparseColumn, form_columns, object_array, parse_form_fields
-from periodkit.errors import (
-    ArgumentError,
-    ParseError,
-    Problem,
-    ValidationError,
-    problem_at,
-)
+from periodkit.documents import Document, containers, keys, short
+from periodkit.errors import ArgumentError, ParseError, Problem, ValidationError, problem_at
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import (
     FIRST_US,
@@ -72,6 +66,8 @@ FIELDS = (
     "form",
 )
 _COLUMN_FIELDS = (*CATEGORICAL_FIELDS, *OBJECT_FIELDS, *TIMESTAMP_FIELDS)
+_RECORD_KEYS = keys(*FIELDS)
+_NO_ID = "an action needs an id"
 # Reporting every bad row of ten million is no help; the first few say enough.
 _MAX_PROBLEMS = 20
 
@@ -147,27 +143,26 @@ class ActionTable:
 '1970-01-01T00:00:00.000001Z' is before start_date '1970-01-01T00:00:00.000005Z'
         """
         id_array = np.asarray(ids) if not isinstance(ids, list) else _id_array(ids)
-        problems: list[Problem] = []
+        doc = Document(limit=_MAX_PROBLEMS)
         # Checked here so that frames and arrays agree with records: an action needs an id.
-        problems.extend(_no_id(i) for i in np.flatnonzero(pd.isna(id_array))[:_MAX_PROBLEMS])
-        lo = _vector(starts, "start_date", id_array, problems)
-        hi = _vector(starts if ends is None else ends, "end_date", id_array, problems)
+        for index in np.flatnonzero(pd.isna(id_array))[:_MAX_PROBLEMS].tolist():
+            doc.problem(_NO_ID, index, "id")
+        lo = _vector(starts, "start_date", id_array, doc.problems)
+        hi = _vector(starts if ends is None else ends, "end_date", id_array, doc.problems)
         stored = {}
         for name, values in (columns or {}).items():
-            stored[name] = _column(name, values, id_array, problems)
-        sizes = {name: len(values) for name, values in stored.items()}
-        sizes.update({"start_date": len(lo), "end_date": len(hi)})
-        sizes.update({f"form/{name}": len(column) for name, column in (form or {}).items()})
-        for name, size in sizes.items():
+            stored[name] = _column(name, values, id_array, doc)
+        sizes: dict[tuple[str, ...], int] = {
+            (name,): len(values) for name, values in stored.items()
+        }
+        sizes.update({("start_date",): len(lo), ("end_date",): len(hi)})
+        sizes.update({("form", name): len(column) for name, column in (form or {}).items()})
+        for where, size in sizes.items():
             if size != len(id_array):
-                problems.append(
-                    problem_at(None, name, f"has {size} values for {len(id_array)} actions")
-                )
-        if problems:
-            raise ValidationError(problems[:_MAX_PROBLEMS])
-        _check_bounds(id_array, lo, hi, problems)
-        if problems:
-            raise ValidationError(problems[:_MAX_PROBLEMS])
+                doc.problem(f"has {size} values for {len(id_array)} actions", *where)
+        doc.check()
+        _check_bounds(id_array, lo, hi, doc)
+        doc.check()
         missing_end = hi == NAT
         if missing_end.any():
             hi = np.where(missing_end, lo, hi)
@@ -184,29 +179,31 @@ class ActionTable:
         ...
         periodkit.errors.ValidationError: /0/start_date: action 'a1' has no start_date
         """
-        rows = record_list(records, "action")
-        problems: list[Problem] = []
-        for index, record in enumerate(rows):
-            if not isinstance(record, Mapping):
-                problems.append({"pointer": f"/{index}", "detail": f"{record!r} is not an object"})
-                continue
-            for key in record:
-                if key not in FIELDS:
-                    problems.append(problem_at(index, key, f"{key!r} is not a field of an action"))
-            # Also checked by from_arrays, but here it is reported with the other problems.
-            if record.get("id") is None:
-                problems.append(_no_id(index))
-            form = record.get("form")
-            if form is not None and not isinstance(form, Mapping):
-                problems.append(problem_at(index, "form", f"form {form!r} is not an object"))
-        if problems:
-            raise ValidationError(problems[:_MAX_PROBLEMS])
+        doc = Document(limit=_MAX_PROBLEMS)
+        rows = doc.array(records, required=True, what="the action records")
+        doc.check()
+        for _, record in doc.each(rows):
+            if doc.mapping(record, _RECORD_KEYS):
+                # Also checked by from_arrays, but here it is reported with the other problems.
+                if record.get("id") is None:
+                    doc.problem(_NO_ID, "id")
+                doc.kind(record.get("form"), ("object",), "form")
+            if doc.full:
+                break
+        doc.check()
         field: dict[str, Any] = {name: [record.get(name) for record in rows] for name in FIELDS}
         # In a record only ISO text and date objects are instants (SPEC section 1): as
         # object arrays, whole numbers are rejected as such rather than read the way
         # from_arrays reads a list of ints, as microseconds.
         for name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
+            # Refused here, where the reader names them briefly: the parser would quote an
+            # object or array whole, and a deep one has no bounded repr.
+            for index in containers(field[name]):
+                with doc.at(index):
+                    prefix = f"action {short(field['id'][index])}: "
+                    doc.bound(field[name][index], "start", name, prefix=prefix)
             field[name] = object_array(field[name])
+        doc.check()
         present = {
             name: field[name] for name in _COLUMN_FIELDS if any(v is not None for v in field[name])
         }
@@ -231,7 +228,7 @@ class ActionTable:
         """
         if not isinstance(frame, pd.DataFrame):
             raise ValidationError(
-                [{"pointer": "", "detail": f"{_short(frame)} is not a pandas DataFrame"}]
+                [{"pointer": "", "detail": f"{short(frame)} is not a pandas DataFrame"}]
             )
         repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
         if repeated:
@@ -499,7 +496,7 @@ class ActionTable:
         rows = np.asarray(positions)
         if rows.ndim != 1 or (rows.dtype.kind not in "iu" and len(rows)):
             raise ArgumentError(
-                f"positions {_short(positions)} are not a list of row numbers", "positions"
+                f"positions {short(positions)} are not a list of row numbers", "positions"
             )
         rows = rows.astype(np.int64, copy=False)
         outside = np.flatnonzero((rows < 0) | (rows >= len(self)))
@@ -526,27 +523,6 @@ class ActionTable:
 
 
 # --- building columns ------------------------------------------------------------
-
-
-def record_list(records: object, kind: str) -> list[Any]:
-    """Records as a list, refusing what is not a list of them (a single object, text, None).
-
-    >>> record_list({"id": "a"}, "action")
-    Traceback (most recent call last):
-    ...
-    periodkit.errors.ValidationError: : the action records must be a list, not {'id': 'a'}
-    """
-    # A mapping or text iterates, but over keys or characters: never records.
-    if isinstance(records, Mapping | str | bytes) or not isinstance(records, Iterable):
-        raise ValidationError(
-            [{"pointer": "", "detail": f"the {kind} records must be a list, not {_short(records)}"}]
-        )
-    return list(records)
-
-
-def _short(value: object) -> str:
-    """A value's repr, cut short: error messages quote it, whatever its size."""
-    return reprlib.repr(value)
 
 
 def _index_dtype(n: int) -> type[np.signedinteger[Any]]:
@@ -607,7 +583,7 @@ def _plain_id(ids: np.ndarray, index: int) -> Any:
     return ids[index].item() if isinstance(ids[index], np.generic) else ids[index]
 
 
-def _column(name: str, values: Any, ids: np.ndarray, problems: list[Problem]) -> Any:
+def _column(name: str, values: Any, ids: np.ndarray, doc: Document) -> Any:
     if name in CATEGORICAL_FIELDS:
         if isinstance(values, pd.Categorical):
             return values
@@ -618,30 +594,20 @@ def _column(name: str, values: Any, ids: np.ndarray, problems: list[Problem]) ->
             # Only unhashable values (lists, dicts) fail; find them to name each one.
             for index, value in enumerate(items):
                 if not _hashable(value):
-                    problems.append(
-                        problem_at(
-                            index,
-                            name,
-                            f"action {_plain_id(ids, index)!r}: {name} {_short(value)} "
-                            "is not a string or a number",
-                        )
-                    )
-                    if len(problems) >= _MAX_PROBLEMS:
+                    detail = f"{name} {short(value)} is not a string or a number"
+                    doc.problem(f"action {_plain_id(ids, index)!r}: {detail}", index, name)
+                    if doc.full:
                         break
             return pd.Categorical([None] * len(items))
     if name in TIMESTAMP_FIELDS:
-        return _vector(values, name, ids, problems)
+        return _vector(values, name, ids, doc.problems)
     if name in OBJECT_FIELDS:
         # A frame writes a missing value as NaN; records and JSON mean None.
         out = object_array(values)
         out[pd.isna(out)] = None
         return out
-    problems.append(problem_at(None, name, f"{name!r} is not a column of an action"))
+    doc.problem(f"{name!r} is not a column of an action", name)
     return object_array(values)
-
-
-def _no_id(index: int) -> Problem:
-    return problem_at(int(index), "id", "an action needs an id")
 
 
 def _hashable(value: object) -> bool:
@@ -652,20 +618,16 @@ def _hashable(value: object) -> bool:
     return True
 
 
-def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, problems: list[Problem]) -> None:
+def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, doc: Document) -> None:
     for index in np.flatnonzero(lo == NAT)[:_MAX_PROBLEMS].tolist():
-        problems.append(
-            problem_at(index, "start_date", f"action {_plain_id(ids, index)!r} has no start_date")
-        )
+        doc.problem(f"action {_plain_id(ids, index)!r} has no start_date", index, "start_date")
     for index in np.flatnonzero((hi < lo) & (hi != NAT))[:_MAX_PROBLEMS].tolist():
-        problems.append(
-            problem_at(
-                index,
-                "end_date",
-                f"action {_plain_id(ids, index)!r}: end_date "
-                f"{format_instant(int(hi[index]), precision='us')!r} is before start_date "
-                f"{format_instant(int(lo[index]), precision='us')!r}",
-            )
+        doc.problem(
+            f"action {_plain_id(ids, index)!r}: end_date "
+            f"{format_instant(int(hi[index]), precision='us')!r} is before start_date "
+            f"{format_instant(int(lo[index]), precision='us')!r}",
+            index,
+            "end_date",
         )
 
 

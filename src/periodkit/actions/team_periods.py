@@ -31,29 +31,22 @@ import numpy as np
 
 from periodkit import kernels
 from periodkit.actions.forms import parse_form_fields
-from periodkit.actions.table import ActionTable, record_list
+from periodkit.actions.table import ActionTable
+from periodkit.documents import Document, keys, short, values_at
 from periodkit.errors import (
     ArgumentError,
     InvalidPeriodIdError,
     NotFoundError,
     ParseError,
-    Problem,
     QueryError,
-    ValidationError,
-    problem_at,
 )
 from periodkit.periods import Period, PeriodRecord
-from periodkit.time import (
-    NEG_INF,
-    POS_INF,
-    Side,
-    format_instant,
-    parse_bound,
-    span_micros,
-    to_micros,
-)
+from periodkit.time import NEG_INF, POS_INF, format_instant, span_micros
 
 FIELDS = ("id", "team_id", "name", "start_date", "end_date", "created_at", "updated_at", "markers")
+_RECORD_KEYS = keys(*FIELDS)
+_MARKER_KEYS = keys("name", "timestamp")
+_DATES = ("*/start_date", "*/end_date", "*/created_at", "*/updated_at", "*/markers/*/timestamp")
 _DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
 # Characters a path segment carries without escaping (RFC 3986 "unreserved").
 _TOKEN = re.compile(r"[A-Za-z0-9._~-]{1,128}", re.ASCII)
@@ -89,22 +82,23 @@ class TeamPeriods:
         ...
         periodkit.errors.ValidationError: /0/end_date: period 7: '2024-01' is a partial date, ...
         """
+        doc = Document()
+        rows = doc.array(records, required=True, what="the period records")
+        doc.check()
+        doc.dates(values_at(rows, *_DATES))
         periods: list[PeriodRecord] = []
-        problems: list[Problem] = []
         seen: set[str] = set()
-        for index, record in enumerate(record_list(records, "period")):
-            found = _period(index, record, problems)
-            identifier = record.get("id") if isinstance(record, Mapping) else None
-            if identifier is not None:
-                if str(identifier) in seen:
-                    problems.append(
-                        problem_at(index, "id", f"period id {identifier!r} is repeated")
-                    )
-                seen.add(str(identifier))
+        for _, record in doc.each(rows):
+            found = _period(doc, record)
             if found is not None:
                 periods.append(found)
-        if problems:
-            raise ValidationError(problems)
+            identifier = record.get("id") if isinstance(record, Mapping) else None
+            # Only an id of the right type is compared: its text is what a path names.
+            if type(identifier) is int or type(identifier) is str:
+                if str(identifier) in seen:
+                    doc.problem(f"period id {identifier!r} is repeated", "id")
+                seen.add(str(identifier))
+        doc.check()
         return cls(periods)
 
     def __len__(self) -> int:
@@ -213,79 +207,49 @@ class TeamPeriods:
         return {"actions": records, "notes": notes}
 
 
-def _period(index: int, record: object, problems: list[Problem]) -> PeriodRecord | None:
-    """One record as a PeriodRecord, or None after adding its problems."""
-    if not isinstance(record, Mapping):
-        problems.append({"pointer": f"/{index}", "detail": f"{record!r} is not an object"})
+def _period(doc: Document, record: object) -> PeriodRecord | None:
+    """One record as a PeriodRecord, or None after recording its problems."""
+    before = len(doc.problems)
+    if not doc.mapping(record, _RECORD_KEYS):
         return None
-    before = len(problems)
-    for key in record:
-        if key not in FIELDS:
-            problems.append(problem_at(index, key, f"{key!r} is not a field of a team period"))
     identifier = record.get("id")
-    if not isinstance(identifier, int | str) or isinstance(identifier, bool) or identifier == "":
-        problems.append(problem_at(index, "id", f"id {identifier!r} is not a number or a string"))
-    stamps = {}
-    for field in ("created_at", "updated_at"):
-        stamps[field] = _instant(record.get(field), index, field, problems)
-    markers = _markers(record.get("markers", []), index, problems)
-    bounds = {}
-    sides: tuple[tuple[str, Side], ...] = (("start_date", "start"), ("end_date", "end"))
-    for field, side in sides:
-        try:
-            bounds[field] = parse_bound(record.get(field), side)
-        except ParseError as exc:
-            problems.append(problem_at(index, field, f"period {identifier!r}: {exc}"))
-    if len(bounds) == 2 and bounds["start_date"] > bounds["end_date"]:
-        problems.append(
-            problem_at(
-                index,
-                "end_date",
-                f"period {identifier!r}: start {record.get('start_date')!r} "
-                f"is after end {record.get('end_date')!r}",
-            )
+    named = doc.kind(identifier, ("integer", "string"), "id", missing="a team period needs an id")
+    if named and identifier == "":
+        doc.problem("'' is not a valid id (expected a non-empty string)", "id")
+    stamps = {
+        field: _stamp(doc, record.get(field), field) for field in ("created_at", "updated_at")
+    }
+    markers = []
+    for _, marker in doc.each(record.get("markers", []), "markers", required=True):
+        # A marker is reported whole: its own keys are few and fixed.
+        if not isinstance(marker, Mapping) or not marker.keys() <= _MARKER_KEYS:
+            doc.problem(f"marker {short(marker)} is not an object of name and timestamp")
+            continue
+        stamp = _stamp(doc, marker.get("timestamp"), "timestamp")
+        markers.append({"name": marker.get("name"), "timestamp": stamp})
+    prefix = f"period {short(identifier)}: "
+    lo = doc.bound(record.get("start_date"), "start", "start_date", prefix=prefix)
+    hi = doc.bound(record.get("end_date"), "end", "end_date", prefix=prefix)
+    if lo is not None and hi is not None and lo > hi:
+        doc.problem(
+            f"{prefix}start {short(record.get('start_date'))} "
+            f"is after end {short(record.get('end_date'))}",
+            "end_date",
         )
-    if len(problems) > before:
+    if len(doc.problems) > before or lo is None or hi is None:
         return None
     return PeriodRecord(
-        Period.from_micros(bounds["start_date"], bounds["end_date"]),
+        Period.from_micros(lo, hi),
         period_id=identifier,
         entity_id=record.get("team_id"),
         data={"name": record.get("name"), **stamps, "markers": markers},
     )
 
 
-def _instant(value: object, index: int, field: str, problems: list[Problem]) -> str | None:
-    """A record timestamp in the wire form, or None when absent."""
-    if value is None:
-        return None
-    try:
-        # Through to_micros, which takes only the instants of SPEC section 1:
-        # format_instant alone would read a whole number as microseconds.
-        return format_instant(to_micros(value))
-    except ParseError as exc:
-        problems.append(problem_at(index, field, str(exc)))
-        return None
-
-
-def _markers(value: object, index: int, problems: list[Problem]) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        problems.append(problem_at(index, "markers", f"markers {value!r} is not a list"))
-        return []
-    markers = []
-    for number, marker in enumerate(value):
-        if not isinstance(marker, Mapping) or set(marker) - {"name", "timestamp"}:
-            problems.append(
-                problem_at(
-                    index,
-                    f"markers/{number}",
-                    f"marker {marker!r} is not an object of name and timestamp",
-                )
-            )
-            continue
-        stamp = _instant(marker.get("timestamp"), index, f"markers/{number}/timestamp", problems)
-        markers.append({"name": marker.get("name"), "timestamp": stamp})
-    return markers
+def _stamp(doc: Document, value: object, key: str) -> str | None:
+    """A record timestamp in the wire form, or None when absent (or a problem, recorded)."""
+    micros = doc.instant(value, key)
+    return None if micros is None else format_instant(micros)
 
 
 def _range_side(value: object, name: str, side: int) -> int:

@@ -1,34 +1,33 @@
-"""The entity graph's documents: dataset records and period writes in, view dates out.
+"""The entity graph's record schema: dataset records and period writes in, view dates out.
 
-Reading never raises on the first problem: every reader appends
-``{"pointer", "detail"}`` problems to a list and returns what it could read,
-so that a caller can report every problem of a document at once and write
-nothing. Dates are read in the entity dialect (``periodkit.time``): a missing
-or null start is -inf, a missing or null end is +inf, and the sentinels
-``1970-01-01 00:00:00`` / ``9999-12-31 23:59:59`` are the infinities (on the
-wrong side, a problem at that field: SPEC section 1 makes it start > end).
+Reading goes through ``periodkit.documents``: every problem of a list is
+reported at its JSON pointer, and what could be read is returned with them,
+so that a caller refuses the whole list and writes nothing. Dates are read in
+the entity dialect (``periodkit.time``): a missing or null start is -inf, a
+missing or null end is +inf, and the sentinels ``1970-01-01 00:00:00`` /
+``9999-12-31 23:59:59`` are the infinities (on the wrong side, a problem at
+that field: SPEC section 1 makes it start > end).
 
->>> problems = []
->>> read_period({"start_date": "2017-01-01 00:00:00", "data": 1}, "/periods/0", problems)[1:]
-(1483228800000000, 9223372036854775807, 1, True)
->>> read_period({"end_date": "yesterday"}, "/periods/1", problems)
+>>> records, problems = read_records([{"id": "a", "periods": [{"end_date": "yesterday"}]}])
 >>> problems[0]["pointer"]
-'/periods/1/end_date'
+'/0/periods/0/end_date'
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from periodkit.errors import ParseError, Problem
-from periodkit.time import NEG_INF, POS_INF, BoundReader, Side, format_instant, parse_bound
+from periodkit.documents import Document, keys, short, values_at
+from periodkit.errors import Problem
+from periodkit.time import NEG_INF, POS_INF, Side, format_instant, parse_bound
 
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*", re.ASCII)
-_PERIOD_KEYS = ("period_id", "start_date", "end_date", "data")
-_PARENT_KEYS = ("id", "start_date", "end_date")
-_RECORD_KEYS = ("id", "type", "name", "team_id", "periods", "parents")
+_PERIOD_KEYS = keys("period_id", "start_date", "end_date", "data")
+_PARENT_KEYS = keys("id", "start_date", "end_date")
+_RECORD_KEYS = keys("id", "type", "name", "team_id", "periods", "parents")
+_DATES = ("start_date", "end_date")
 
 
 class WrittenPeriod(NamedTuple):
@@ -61,48 +60,12 @@ class EntityRecord(NamedTuple):
     parents: list[Dependency]
 
 
-def _problem(problems: list[Problem], pointer: str, detail: str) -> None:
-    problems.append({"pointer": pointer, "detail": detail})
-
-
-def _object(value: object, pointer: str, allowed: tuple[str, ...], problems: list[Problem]) -> bool:
-    """Whether ``value`` is an object whose keys are all allowed (each stray key is a problem)."""
-    if not isinstance(value, Mapping):
-        _problem(problems, pointer, f"{value!r} is not an object (expected keys {list(allowed)})")
-        return False
-    clean = True
-    for key in value:
-        if key not in allowed:
-            # A JSON pointer escapes "~" and "/" in a key (RFC 6901).
-            escaped = str(key).replace("~", "~0").replace("/", "~1")
-            _problem(
-                problems, f"{pointer}/{escaped}", f"unknown field {key!r} (expected {allowed})"
-            )
-            clean = False
-    return clean
-
-
-def _list(
-    value: object, pointer: str, problems: list[Problem], *, required: bool = False
-) -> list[Any]:
-    """A JSON array as a list (null: an empty one, unless ``required``); else a problem."""
-    if value is None and not required:
-        return []
-    if isinstance(value, list | tuple):
-        return list(value)
-    _problem(problems, pointer, f"{value!r} is not an array")
-    return []
-
-
-def _optional_text(value: object, pointer: str, what: str, problems: list[Problem]) -> bool:
-    if value is None or (isinstance(value, str) and value):
+def _text(doc: Document, value: object, key: str, what: str) -> bool:
+    """Whether ``value`` is absent or a non-empty string (else a problem at ``key``)."""
+    if value is None or (type(value) is str and value):
         return True
-    _problem(problems, pointer, f"{value!r} is not a valid {what} (expected a non-empty string)")
+    doc.problem(f"{short(value)} is not a valid {what} (expected a non-empty string)", key)
     return False
-
-
-def _entity_bound(value: object, side: Side) -> int:
-    return parse_bound(value, side, "entity")
 
 
 #: Each side's key, its side, the infinity that cannot be a bound on that side (its name),
@@ -113,16 +76,41 @@ _SIDES: tuple[tuple[str, Side, int, str, str], ...] = (
 )
 
 
+def _span(doc: Document, item: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The ``start_date``/``end_date`` of an object as vector-form bounds, or None on a problem."""
+    bounds = []
+    for key, side, wrong, name, other in _SIDES:
+        bound = doc.bound(item.get(key), side, key)
+        # A sentinel is read as an infinity on either side, so a start at +inf or an end at
+        # -inf would be accepted as a one-instant period at an infinity; SPEC section 1 makes
+        # it a start > end error instead, reported where the sentinel was written.
+        if bound == wrong:
+            doc.problem(
+                f"{key} {short(item.get(key))} reads as {name}, a sentinel that belongs on {other}",
+                key,
+            )
+        elif bound is not None:
+            bounds.append(bound)
+    if len(bounds) < 2:
+        return None
+    lo, hi = bounds
+    if lo > hi:
+        doc.problem(
+            f"end_date {short(item.get('end_date'))} is before start_date "
+            f"{short(item.get('start_date'))}",
+            "end_date",
+        )
+        return None
+    return lo, hi
+
+
 def read_span(
-    item: Mapping[str, Any],
-    pointer: str,
-    problems: list[Problem],
-    read: Callable[[object, Side], int] = _entity_bound,
+    item: Mapping[str, Any], pointer: str, problems: list[Problem]
 ) -> tuple[int, int] | None:
     """The ``start_date``/``end_date`` of an object as vector-form bounds, or None on a problem.
 
     A start at +infinity or an end at -infinity (a sentinel on the wrong
-    side) is a problem at that field.
+    side) is a problem at that field, added to ``problems``.
 
     >>> read_span({"end_date": "2019-09-26 00:00:00"}, "", []) [0] < 0
     True
@@ -133,104 +121,55 @@ def read_span(
     >>> problems[0]["detail"]
     "start_date '9999-12-31 23:59:59' reads as +infinity, a sentinel that belongs on end_date"
     """
-    bounds = []
-    for key, side, wrong, name, other in _SIDES:
-        try:
-            bound = read(item.get(key), side)
-        except ParseError as error:
-            _problem(problems, f"{pointer}/{key}", str(error))
-            continue
-        # A sentinel is read as an infinity on either side, so a start at +inf or an end at
-        # -inf would be accepted as a one-instant period at an infinity; SPEC section 1 makes
-        # it a start > end error instead, reported where the sentinel was written.
-        if bound == wrong:
-            _problem(
-                problems,
-                f"{pointer}/{key}",
-                f"{key} {item.get(key)!r} reads as {name}, a sentinel that belongs on {other}",
-            )
-            continue
-        bounds.append(bound)
-    if len(bounds) < 2:
-        return None
-    lo, hi = bounds
-    if lo > hi:
-        _problem(
-            problems,
-            f"{pointer}/end_date",
-            f"end_date {item.get('end_date')!r} is before start_date {item.get('start_date')!r}",
-        )
-        return None
-    return lo, hi
+    doc = Document(pointer)
+    doc.dates((), "entity")
+    span = _span(doc, item)
+    problems.extend(doc.problems)
+    return span
 
 
-def _dated(
-    item: object,
-    pointer: str,
-    allowed: tuple[str, ...],
-    identifier: str,
-    problems: list[Problem],
-    read: Callable[[object, Side], int],
-) -> tuple[Mapping[str, Any], int, int] | None:
-    """An object with an id field and a span, or None when it has a problem.
-
-    The id field is ``period_id`` (optional) for periods and ``id``
-    (required) for dependencies.
-    """
-    before = len(problems)
-    if not _object(item, pointer, allowed, problems):
-        return None
-    assert isinstance(item, Mapping)
-    value = item.get(identifier)
-    if value is None and identifier == "id":
-        _problem(problems, f"{pointer}/id", "a dependency needs the parent's id")
-    else:
-        _optional_text(value, f"{pointer}/{identifier}", identifier, problems)
-    span = read_span(item, pointer, problems, read)
-    if span is None or len(problems) > before:
-        return None
-    return item, span[0], span[1]
-
-
-def read_period(
-    item: object,
-    pointer: str,
-    problems: list[Problem],
-    read: Callable[[object, Side], int] = _entity_bound,
-) -> WrittenPeriod | None:
+def _period(doc: Document, item: object) -> WrittenPeriod | None:
     """One period object (``period_id``, ``start_date``, ``end_date``, ``data``), or None."""
-    found = _dated(item, pointer, _PERIOD_KEYS, "period_id", problems, read)
-    if found is None:
+    before = len(doc.problems)
+    if not doc.mapping(item, _PERIOD_KEYS):
         return None
-    fields, lo, hi = found
-    return WrittenPeriod(fields.get("period_id"), lo, hi, fields.get("data"), "data" in fields)
-
-
-def _read_parent(
-    item: object, pointer: str, problems: list[Problem], read: Callable[[object, Side], int]
-) -> Dependency | None:
-    found = _dated(item, pointer, _PARENT_KEYS, "id", problems, read)
-    if found is None:
+    period_id = item.get("period_id")
+    _text(doc, period_id, "period_id", "period_id")
+    span = _span(doc, item)
+    data = item.get("data")
+    doc.nested(data, "data")
+    if span is None or len(doc.problems) > before:
         return None
-    fields, lo, hi = found
-    return Dependency(fields["id"], lo, hi, f"{pointer}/id")
+    return WrittenPeriod(period_id, span[0], span[1], data, "data" in item)
 
 
-def _read_fields(record: Mapping[str, Any], pointer: str, problems: list[Problem]) -> bool:
+def _parent(doc: Document, item: object) -> tuple[int, int] | None:
+    """The span of one dependency object (``id``, ``start_date``, ``end_date``), or None."""
+    before = len(doc.problems)
+    if not doc.mapping(item, _PARENT_KEYS):
+        return None
+    parent_id = item.get("id")
+    if parent_id is None:
+        doc.problem("a dependency needs the parent's id", "id")
+    else:
+        _text(doc, parent_id, "id", "id")
+    span = _span(doc, item)
+    return None if len(doc.problems) > before else span
+
+
+def _fields(doc: Document, record: Mapping[str, Any]) -> bool:
     """Check the scalar fields of a record; whether its id is usable."""
     entity_id = record.get("id")
     if entity_id is None:
-        _problem(problems, f"{pointer}/id", "an entity needs an id")
+        doc.problem("an entity needs an id", "id")
     else:
-        _optional_text(entity_id, f"{pointer}/id", "entity id", problems)
+        _text(doc, entity_id, "id", "entity id")
     kind = record.get("type")
-    if kind is not None and not (isinstance(kind, str) and _TYPE.fullmatch(kind)):
-        _problem(problems, f"{pointer}/type", f"{kind!r} is not an upper-case word such as ACTION")
-    _optional_text(record.get("name"), f"{pointer}/name", "name", problems)
-    team = record.get("team_id")
-    if not (team is None or isinstance(team, str) or (type(team) is int)):
-        _problem(problems, f"{pointer}/team_id", f"{team!r} is not a team id (string or integer)")
-    return isinstance(entity_id, str) and entity_id != ""
+    if kind is not None and not (type(kind) is str and _TYPE.fullmatch(kind)):
+        doc.problem(f"{short(kind)} is not an upper-case word such as ACTION", "type")
+    _text(doc, record.get("name"), "name", "name")
+    doc.kind(record.get("team_id"), ("string", "integer"), "team_id")
+    return type(entity_id) is str and entity_id != ""
 
 
 def read_entity_fields(record: Mapping[str, Any]) -> list[Problem]:
@@ -239,74 +178,62 @@ def read_entity_fields(record: Mapping[str, Any]) -> list[Problem]:
     >>> read_entity_fields({"id": "", "type": "ACTION"})[0]["pointer"]
     '/id'
     """
-    problems: list[Problem] = []
-    _read_fields(record, "", problems)
-    return problems
+    doc = Document()
+    _fields(doc, record)
+    return doc.problems
 
 
-def _dates_of(records: object) -> Iterator[object]:
-    """Every date of the entities list, so that they are parsed together; shapes are
-    checked later, by the reading itself."""
-    for record in records if isinstance(records, list | tuple) else ():
-        if not isinstance(record, Mapping):
-            continue
-        for key in ("periods", "parents"):
-            items = record.get(key)
-            for item in items if isinstance(items, list | tuple) else ():
-                if isinstance(item, Mapping):
-                    yield item.get("start_date")
-                    yield item.get("end_date")
-
-
-def read_records(records: object) -> tuple[list[EntityRecord], list[Problem]]:
+def read_records(records: object, at: str = "") -> tuple[list[EntityRecord], list[Problem]]:
     """Validate the dataset's ``entities`` list: the records read and every problem found.
 
     Checks shapes, dates, unique entity and period ids, and that every parent
-    exists; cycles are the graph's business.
+    exists; cycles are the graph's business. ``at`` is the list's pointer in
+    its document.
 
     >>> records, problems = read_records([{"id": "a"}, {"id": "a", "parents": [{"id": "b"}]}])
     >>> [p["pointer"] for p in problems]
     ['/1/id', '/1/parents/0/id']
     """
-    problems: list[Problem] = []
-    read = BoundReader(_dates_of(records), "entity")
+    doc = Document(at)
+    rows = doc.array(records)
+    doc.dates(
+        values_at(rows, *(f"*/{k}/*/{d}" for k in ("periods", "parents") for d in _DATES)),
+        "entity",
+    )
     entities: list[EntityRecord] = []
-    seen: dict[str, str] = {}
-    period_seen: dict[str, str] = {}
-    for index, record in enumerate(_list(records, "", problems)):
-        pointer = f"/{index}"
+    # Where each id was first seen, as indices: a pointer is only spelled out for a problem.
+    seen: dict[str, int] = {}
+    period_seen: dict[str, tuple[int, int]] = {}
+    for index, record in doc.each(rows):
         # A record with a stray key is still read, so its id counts as a parent.
-        _object(record, pointer, _RECORD_KEYS, problems)
-        if not isinstance(record, Mapping) or not _read_fields(record, pointer, problems):
+        if not doc.mapping(record, _RECORD_KEYS) or not _fields(doc, record):
             continue
         entity_id = record["id"]
         if entity_id in seen:
-            _problem(
-                problems, f"{pointer}/id", f"entity id {entity_id!r} is already {seen[entity_id]}"
-            )
-        seen.setdefault(entity_id, f"at {pointer}")
+            first = seen[entity_id]
+            doc.problem(f"entity id {short(entity_id)} is already at {at}/{first}", "id")
+        else:
+            seen[entity_id] = index
         periods = []
-        for at, item in enumerate(_list(record.get("periods"), f"{pointer}/periods", problems)):
-            here = f"{pointer}/periods/{at}"
-            period = read_period(item, here, problems, read)
+        for number, item in doc.each(record.get("periods"), "periods"):
+            period = _period(doc, item)
             if period is None:
                 continue
-            if period.period_id is not None:
-                if period.period_id in period_seen:
-                    first = period_seen[period.period_id]
-                    _problem(
-                        problems,
-                        f"{here}/period_id",
-                        f"period_id {period.period_id!r} is already at {first}",
-                    )
-                period_seen.setdefault(period.period_id, here)
+            if period.period_id in period_seen:
+                where = "{}/{}/periods/{}".format(at, *period_seen[period.period_id])
+                doc.problem(
+                    f"period_id {short(period.period_id)} is already at {where}", "period_id"
+                )
+            elif period.period_id is not None:
+                period_seen[period.period_id] = (index, number)
             periods.append(period)
-        parents = [
-            dependency
-            for at, item in enumerate(_list(record.get("parents"), f"{pointer}/parents", problems))
-            if (dependency := _read_parent(item, f"{pointer}/parents/{at}", problems, read))
-            is not None
-        ]
+        parents = []
+        for number, item in doc.each(record.get("parents"), "parents"):
+            span = _parent(doc, item)
+            if span is not None:
+                # Spelled out for each dependency: the graph locates cycles with it.
+                pointer = f"{at}/{index}/parents/{number}/id"
+                parents.append(Dependency(item["id"], span[0], span[1], pointer))
         entities.append(
             EntityRecord(
                 entity_id,
@@ -317,15 +244,14 @@ def read_records(records: object) -> tuple[list[EntityRecord], list[Problem]]:
                 parents,
             )
         )
-    for record in entities:
-        for dependency in record.parents:
+    for entity in entities:
+        for dependency in entity.parents:
             if dependency.parent_id not in seen:
-                _problem(
-                    problems,
-                    dependency.pointer,
-                    f"parent {dependency.parent_id!r} is not an entity of the list",
+                doc.problem(
+                    f"parent {short(dependency.parent_id)} is not an entity of the list",
+                    pointer=dependency.pointer,
                 )
-    return entities, problems
+    return entities, doc.problems
 
 
 def read_writes(
@@ -343,33 +269,31 @@ def read_writes(
      "period_id 'p' belongs to entity 'b', not 'a'",
      "period_id 'p' is already at /periods/0"]
     """
-    problems: list[Problem] = []
+    doc = Document()
+    doc.dates(values_at(periods, "*/start_date", "*/end_date"), "entity")
     written: list[WrittenPeriod] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}
     # The PUT body of seed 001 carries a periods array: null is a malformed request, not an
     # empty update (while every key of a dataset record, and the dataset itself, is optional).
-    for index, item in enumerate(_list(periods, "/periods", problems, required=True)):
-        pointer = f"/periods/{index}"
-        period = read_period(item, pointer, problems)
+    for index, item in doc.each(periods, "periods", required=True):
+        period = _period(doc, item)
         period_id = item.get("period_id") if isinstance(item, Mapping) else None
-        if isinstance(period_id, str):
+        if type(period_id) is str:
             owner = owner_of.get(period_id, entity_id)
             if owner != entity_id:
-                _problem(
-                    problems,
-                    f"{pointer}/period_id",
-                    f"period_id {period_id!r} belongs to entity {owner!r}, not {entity_id!r}",
+                doc.problem(
+                    f"period_id {short(period_id)} belongs to entity {short(owner)}, "
+                    f"not {short(entity_id)}",
+                    "period_id",
                 )
             if period_id in seen:
-                _problem(
-                    problems,
-                    f"{pointer}/period_id",
-                    f"period_id {period_id!r} is already at {seen[period_id]}",
-                )
-            seen.setdefault(period_id, pointer)
+                where = f"/periods/{seen[period_id]}"
+                doc.problem(f"period_id {short(period_id)} is already at {where}", "period_id")
+            else:
+                seen[period_id] = index
         if period is not None:
             written.append(period)
-    return written, problems
+    return written, doc.problems
 
 
 # --- the view ----------------------------------------------------------------

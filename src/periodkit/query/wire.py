@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from periodkit.documents import Document, short
 from periodkit.errors import BodyShapeError
 
 Params = str | bytes | Mapping[str, Any] | Iterable[tuple[str, Any]] | None
@@ -71,10 +72,16 @@ def json_object(value: object, allowed: Iterable[str], location: str) -> dict[st
     Traceback (most recent call last):
     ...
     periodkit.errors.BodyShapeError: /filters/0 must be a JSON object, not [].
+    >>> try:
+    ...     json_object({"a/b": 1}, ["name"], "")
+    ... except BodyShapeError as error:
+    ...     error.message, error.location
+    ("Parameter 'a/b' at / is unknown (expected name).", '/a~1b')
     """
-    if not isinstance(value, dict):
+    doc = Document(location)
+    if not doc.mapping(value, None):
         raise BodyShapeError(
-            f"{location or 'The body'} must be a JSON object, not {value!r}.", location
+            f"{location or 'The body'} must be a JSON object, not {short(value)}.", location
         )
     allowed = tuple(allowed)
     found: dict[str, Any] = {}
@@ -82,13 +89,13 @@ def json_object(value: object, allowed: Iterable[str], location: str) -> dict[st
         name = key.lower() if isinstance(key, str) else key
         if name not in allowed:
             raise BodyShapeError(
-                f"Parameter {key!r} at {location or '/'} is unknown "
+                f"Parameter {short(key)} at {location or '/'} is unknown "
                 f"(expected {', '.join(allowed)}).",
-                f"{location}/{key}",
+                doc.pointer(key),
             )
         if name in found:
             raise BodyShapeError(
-                f"Parameter {key!r} at {location or '/'} is given twice.", location
+                f"Parameter {short(key)} at {location or '/'} is given twice.", location
             )
         found[name] = item
     return found
@@ -104,8 +111,8 @@ def json_list(value: object, location: str) -> list[Any]:
     ...
     periodkit.errors.BodyShapeError: /fields must be a JSON array, not {'a': 1}.
     """
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise BodyShapeError(f"{location} must be a JSON array, not {value!r}.", location)
-    return value
+    doc = Document(location)
+    items = doc.array(value)
+    if doc.problems:
+        raise BodyShapeError(f"{location} must be a JSON array, not {short(value)}.", location)
+    return items

@@ -47,7 +47,7 @@ import json
 import reprlib
 from collections.abc import Iterable, Iterator, KeysView, Mapping, Set
 from contextlib import contextmanager
-from typing import Any, TypeGuard
+from typing import Any, TypedDict, TypeGuard, Unpack
 
 from periodkit.errors import ParseError, Problem, ValidationError
 from periodkit.time import BoundReader, Dialect, Side
@@ -57,6 +57,14 @@ from periodkit.time import BoundReader, Dialect, Side
 MAX_DEPTH = 64
 
 Key = str | int
+
+
+class ArrayOptions(TypedDict, total=False):
+    """How ``Document.array`` reads a list: ``required`` refuses null, ``what`` names it."""
+
+    required: bool
+    what: str | None
+
 
 _NAMES: dict[type, str] = {
     dict: "object",
@@ -327,12 +335,7 @@ class Document:
         return []
 
     def each(
-        self,
-        value: object,
-        key: Key | None = None,
-        *,
-        required: bool = False,
-        what: str | None = None,
+        self, value: object, key: Key | None = None, **options: Unpack[ArrayOptions]
     ) -> Iterator[tuple[int, Any]]:
         """The items of an array with their indices, the reading entered at each in turn.
 
@@ -342,7 +345,7 @@ class Document:
         >>> doc.problems[0]["pointer"]
         '/ids/1'
         """
-        items = self.array(value, key, required=required, what=what)
+        items = self.array(value, key, **options)
         if not items:
             return
         if key is not None:

@@ -23,18 +23,19 @@ from periodkit.errors import (
     QueryError,
     ValidationError,
 )
-from periodkit.graph import EntityGraph
 from periodkit.periods import Period, PeriodSet, parse_span
 from periodkit.time import format_instant, parse_instant, parse_instants
 
 if TYPE_CHECKING:
     from periodkit.actions import ActionTable
+    from periodkit.graph import EntityGraph
     from periodkit.query import Query, parse_activities
 
-# Names whose modules import pandas, loaded when first used: pandas takes
-# longer to import than all of the rest, and periods alone do not need it.
+# The domain's names are loaded when first used: pandas alone takes longer to
+# import than all of the rest, and a user of periods needs none of them.
 _LAZY = {
     "ActionTable": "periodkit.actions",
+    "EntityGraph": "periodkit.graph",
     "Query": "periodkit.query",
     "parse_activities": "periodkit.query",
 }

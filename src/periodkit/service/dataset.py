@@ -325,7 +325,7 @@ def _value_problem(kind: str, value: object) -> str | None:
         ok = isinstance(value, str) and _instant(value)
     else:
         ok = isinstance(value, str)
-    return None if ok else f"{value!r:.80} is not a {kind} value"
+    return None if ok else f"{value!r:.80} is not a value of type {kind}"
 
 
 def _instant(text: str) -> bool:

@@ -119,7 +119,7 @@ def team_dataset() -> dict[str, Any]:
             "start_date": "2024-08-14T08:00:00.000Z",
         }
     )
-    data["tokens"] = list(TOKENS.values())
+    data["tokens"] = copy.deepcopy(list(TOKENS.values()))
     return data
 
 

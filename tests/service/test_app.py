@@ -154,6 +154,16 @@ def test_from_a_path(tmp_path):
         Service.from_dataset(str(path))
 
 
+def test_the_service_shares_no_data_with_its_caller():
+    document = seed_dataset()
+    service = Service.from_dataset(document)
+    document["periods"][0]["name"] = "changed"
+    service.dump()["periods"][1]["name"] = "changed"
+    names = [p["name"] for p in service.handle("GET", "/periods").body["periods"]]
+    assert names == ["Q3 2024", "Sprint 33"]
+    assert [p["name"] for p in service.dump()["periods"]] == names
+
+
 def test_the_clock_is_the_services_own():
     moment = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     assert Service.from_dataset({}, clock=lambda: moment).clock() == moment

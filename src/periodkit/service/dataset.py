@@ -20,6 +20,7 @@ periodkit.errors.ValidationError: /tokens/0/token: ...
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -88,7 +89,7 @@ class Dataset:
         >>> load({"entities": [{"id": "a"}]}).dump()["entities"][0]["periods"]
         []
         """
-        document = {key: self.document[key] for key in KEYS if key in self.document}
+        document = {key: copy.deepcopy(self.document[key]) for key in KEYS if key in self.document}
         document["entities"] = [self.graph.record(entity_id) for entity_id in self.graph.ids]
         return document
 
@@ -123,7 +124,8 @@ def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
     ...
     periodkit.errors.ValidationError: /colour: ...; /periods/0/end_date: period 1: ...
     """
-    document = read_document(source)
+    # The service keeps its own copy: the caller's later changes must not reach it.
+    document = copy.deepcopy(read_document(source))
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
         raise ValidationError([{"pointer": "", "detail": f"{document!r:.80} is not an object"}])

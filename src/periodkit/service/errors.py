@@ -7,8 +7,9 @@ token, missing scope). ``failure`` looks the error's class up in ``RULES``
 renders the result in the shape of the API the path belongs to:
 
     periods        {"error": {"status", "title", "detail"}}
-    entities       {"error": "Entity not found", "id": ...}, or for a rejected
-                   write {"done": "false", "errors": [{"pointer", "detail"}]}
+    entities       {"error": "Entity not found", "id": ...}; for a rejected write
+                   {"done": "false", "errors": [{"pointer", "detail"}]}; else
+                   {"error": title, "detail": ...}
     out_of_office  {"message": ...}
     actions        {"errors": [{"code", "title", "detail", "pointer"}]}
     activities     {"success": false, "errorCode", "errorText", "responseObject": null}
@@ -214,7 +215,7 @@ def error_body(api: Api, fail: Failure) -> dict[str, Any]:
     if api == "entities":
         if isinstance(fail.error, NotFoundError) and fail.error.kind == "entity":
             return {"error": fail.title, "id": fail.error.identifier}
-        if fail.problems and isinstance(fail.error, ValidationError | QueryError):
+        if isinstance(fail.error, ValidationError):
             return {"done": "false", "errors": fail.problems}
         return {"error": fail.title, "detail": fail.detail}
     if api == "out_of_office":

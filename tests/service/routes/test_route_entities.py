@@ -101,6 +101,17 @@ def test_a_body_of_the_wrong_shape_is_a_rejected_update(body, pointer):
     assert service.dump() == before
 
 
+def test_a_view_takes_no_parameters():
+    response = Service.from_dataset(seed_dataset()).handle(
+        "GET", "/period/view/example-action-id", "colour=red"
+    )
+    assert response.status == 400
+    assert response.body == {
+        "error": "Bad Request",
+        "detail": "Parameter 'colour' is not supported (expected no parameters).",
+    }
+
+
 def test_an_unknown_entity_is_the_seeds_not_found():
     service = Service.from_dataset(seed_dataset())
     for method, path in (("GET", "/period/view/nobody"), ("PUT", "/period/update/nobody")):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from periodkit.errors import BodyShapeError, NotFoundError
+from periodkit.errors import BodyShapeError, NotFoundError, ValidationError, problem_at
 from periodkit.service.routing import Request, Response, Route
 
 
@@ -46,16 +46,28 @@ def update(request: Request) -> Response:
     request.only()
     entity_id = request.args["id"]
     _visible(request, entity_id)
-    body = request.json()
-    if not isinstance(body, dict):
-        raise BodyShapeError(f"The body must be a JSON object, not {body!r:.80}.", "")
-    for key in body:
-        if key != "periods":
-            raise BodyShapeError(
-                f"{key!r:.80} is not a field of the body (expected periods).", f"/{key}"
-            )
+    body = _body(request)
     request.data.graph.update(entity_id, body.get("periods"))
     return Response(200, {"done": "true"})
+
+
+def _body(request: Request) -> dict[str, Any]:
+    """The update's body, any problem with its shape as a rejected write."""
+    try:
+        body = request.json()
+    except BodyShapeError as exc:
+        raise ValidationError([{"pointer": "", "detail": exc.message}]) from None
+    if not isinstance(body, dict):
+        detail = f"The body must be a JSON object, not {body!r:.80}."
+        raise ValidationError([{"pointer": "", "detail": detail}])
+    strangers = [
+        problem_at(None, str(key), f"{key!r:.80} is not a field of the body (expected periods).")
+        for key in body
+        if key != "periods"
+    ]
+    if strangers:
+        raise ValidationError(strangers)
+    return body
 
 
 ROUTES = (

@@ -1,0 +1,437 @@
+"""The dataset document: everything a service holds, read and validated as a whole.
+
+A dataset is one JSON object (a file, or the same as Python data) whose keys
+are all optional: ``teams``, ``periods``, ``entities``, ``actions``,
+``out_of_office_periods``, ``activity_classes``, ``activities`` and
+``tokens``. ``load`` checks all of it and raises one ``ValidationError``
+listing every problem with its JSON pointer into the document; a dataset
+with any problem loads nothing. The shape of the document is known here and
+only here.
+
+>>> data = load({"teams": [{"id": "t1", "name": "Safety"}],
+...              "entities": [{"id": "a", "type": "OFFICE", "team_id": "t1"}]})
+>>> data.graph.view("a")["entity_type"], data.entity_team["a"]
+('OFFICE', 't1')
+>>> load({"teams": [], "tokens": [{"token": "", "scopes": ["x"]}]})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+periodkit.errors.ValidationError: /tokens/0/token: ...
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from periodkit.actions import ActionTable, TeamPeriods
+from periodkit.errors import ParseError, PeriodkitError, Problem, QueryError, ValidationError
+from periodkit.graph import EntityGraph
+from periodkit.query import Schema, Table
+from periodkit.time import parse_instants, to_micros
+
+#: The keys of a dataset, in the order ``dump`` writes them.
+KEYS = (
+    "teams",
+    "periods",
+    "entities",
+    "actions",
+    "out_of_office_periods",
+    "activity_classes",
+    "activities",
+    "tokens",
+)
+_PREFIX = re.compile(r"[A-Za-z]+")
+_SCOPE_AREAS = ("periods", "entities", "out_of_office", "actions", "activities")
+
+
+@dataclass(frozen=True)
+class ActivityClass:
+    """One class of activities: its name, OID prefix and typed fields."""
+
+    name: str
+    prefix: str
+    schema: Schema
+
+
+@dataclass(frozen=True)
+class Activities:
+    """The activities of one OID: a query table over its class's columns, and the records."""
+
+    table: Table
+    records: list[Mapping[str, Any]]
+
+
+@dataclass
+class Dataset:
+    """A validated dataset, as the domain objects that answer requests."""
+
+    document: dict[str, Any]
+    periods: TeamPeriods
+    graph: EntityGraph
+    actions: ActionTable
+    #: Seed-003 rendering reads the action records as loaded; keyed by id as text.
+    action_rows: dict[str, int]
+    entity_team: dict[str, Any]
+    classes: dict[str, ActivityClass]
+    activities: dict[str, Activities]
+
+    def dump(self) -> dict[str, Any]:
+        """The document of the current state: loading it answers every request the same.
+
+        >>> load({"entities": [{"id": "a"}]}).dump()["entities"][0]["periods"]
+        []
+        """
+        document = {key: copy.deepcopy(self.document[key]) for key in KEYS if key in self.document}
+        document["entities"] = [self.graph.record(entity_id) for entity_id in self.graph.ids]
+        return document
+
+
+def read_document(source: Mapping[str, Any] | str | os.PathLike[str]) -> Any:
+    """The dataset document from a mapping, or from a JSON file at a path.
+
+    >>> read_document("/no/such/file.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.ValidationError: : cannot read the dataset '/no/such/file.json': ...
+    """
+    if isinstance(source, Mapping):
+        return source
+    if not isinstance(source, str | os.PathLike):
+        raise ValidationError(
+            [{"pointer": "", "detail": f"{source!r:.80} is not a dataset or a path to one"}]
+        )
+    try:
+        return json.loads(Path(source).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ValidationError(
+            [{"pointer": "", "detail": f"cannot read the dataset {str(source)!r}: {exc}"}]
+        ) from None
+
+
+def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
+    """Read and validate a dataset; ``ValidationError`` lists every problem found.
+
+    >>> load({"periods": [{"id": 1, "end_date": "x"}], "colour": 1})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.ValidationError: /colour: ...; /periods/0/end_date: period 1: ...
+    """
+    # The service keeps its own copy: the caller's later changes must not reach it.
+    document = copy.deepcopy(read_document(source))
+    problems: list[Problem] = []
+    if not isinstance(document, Mapping):
+        raise ValidationError([{"pointer": "", "detail": f"{document!r:.80} is not an object"}])
+    for key in document:
+        if key not in KEYS:
+            problems.append({"pointer": f"/{key}", "detail": f"{key!r} is not a key of a dataset"})
+    teams = _teams(document.get("teams"), problems)
+    periods = _domain(document, "periods", TeamPeriods.from_records, problems)
+    graph = _domain(document, "entities", EntityGraph.from_records, problems)
+    actions = _domain(document, "actions", ActionTable.from_records, problems)
+    for key in ("periods", "entities", "actions", "out_of_office_periods", "tokens"):
+        _check_teams(document.get(key), key, teams, problems)
+    action_rows = _unique_ids(document.get("actions"), problems)
+    classes = _classes(document.get("activity_classes"), problems)
+    activities = _activities(document.get("activities"), classes, problems)
+    _tokens(document.get("tokens"), classes, problems)
+    if not isinstance(document.get("out_of_office_periods", []), list):
+        problems.append(
+            {"pointer": "/out_of_office_periods", "detail": "out_of_office_periods is not a list"}
+        )
+    if problems:
+        raise ValidationError(problems)
+    assert periods is not None
+    assert graph is not None
+    assert actions is not None
+    entity_team = {record["id"]: record.get("team_id") for record in document.get("entities") or ()}
+    return Dataset(
+        dict(document), periods, graph, actions, action_rows, entity_team, classes, activities
+    )
+
+
+def _domain(
+    document: Mapping[str, Any], key: str, reader: Callable[[Any], Any], problems: list[Problem]
+) -> Any:
+    """The domain reader's object for one key, its problems moved under ``/key``."""
+    try:
+        return reader(document.get(key, []))
+    except ValidationError as exc:
+        problems.extend(
+            {"pointer": f"/{key}{p['pointer']}", "detail": p["detail"]} for p in exc.problems
+        )
+    except PeriodkitError as exc:
+        problems.append({"pointer": f"/{key}", "detail": str(exc)})
+    return None
+
+
+def _records(value: object, key: str, problems: list[Problem]) -> list[tuple[int, Mapping]]:
+    """The objects of a list of records, with their indexes; the rest reported."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append({"pointer": f"/{key}", "detail": f"{key} {value!r:.80} is not a list"})
+        return []
+    found = []
+    for index, record in enumerate(value):
+        if isinstance(record, Mapping):
+            found.append((index, record))
+        else:
+            problems.append(
+                {"pointer": f"/{key}/{index}", "detail": f"{record!r:.80} is not an object"}
+            )
+    return found
+
+
+def _allowed(record: Mapping, allowed: tuple[str, ...], at: str, problems: list[Problem]) -> None:
+    for name in record:
+        if name not in allowed:
+            problems.append({"pointer": f"{at}/{name}", "detail": f"{name!r} is not allowed here"})
+
+
+def _is_id(value: object) -> bool:
+    return (isinstance(value, str) and value != "") or (
+        isinstance(value, int) and not isinstance(value, bool)
+    )
+
+
+def _teams(value: object, problems: list[Problem]) -> list[Any] | None:
+    """The team ids, or None when the dataset lists no teams."""
+    if value is None:
+        return None
+    ids: list[Any] = []
+    for index, record in _records(value, "teams", problems):
+        at = f"/teams/{index}"
+        _allowed(record, ("id", "name"), at, problems)
+        if not _is_id(record.get("id")):
+            problems.append(
+                {"pointer": f"{at}/id", "detail": f"team id {record.get('id')!r} is not an id"}
+            )
+        elif record["id"] in ids:
+            problems.append(
+                {"pointer": f"{at}/id", "detail": f"team id {record['id']!r} is repeated"}
+            )
+        else:
+            ids.append(record["id"])
+    return ids
+
+
+def _check_teams(value: object, key: str, teams: list[Any] | None, problems: list[Problem]) -> None:
+    """Every record names a listed team; only a dataset of at most one team may leave it out."""
+    if not isinstance(value, list):
+        return
+    for index, record in enumerate(value):
+        if not isinstance(record, Mapping):
+            continue
+        team = record.get("team_id")
+        at = f"/{key}/{index}/team_id"
+        if team is None:
+            if teams is not None and len(teams) > 1:
+                problems.append(
+                    {
+                        "pointer": at,
+                        "detail": f"a {key} record needs a team_id: there are {len(teams)} teams",
+                    }
+                )
+        elif teams is not None and team not in teams:
+            problems.append(
+                {"pointer": at, "detail": f"team_id {team!r} is not a team of the dataset"}
+            )
+
+
+def _unique_ids(value: object, problems: list[Problem]) -> dict[str, int]:
+    """Action positions by id as text; an id repeated (as text) is a problem."""
+    rows: dict[str, int] = {}
+    for index, record in enumerate(value if isinstance(value, list) else ()):
+        if isinstance(record, Mapping) and record.get("id") is not None:
+            key = str(record["id"])
+            if key in rows:
+                problems.append(
+                    {
+                        "pointer": f"/actions/{index}/id",
+                        "detail": f"action id {record['id']!r} is repeated",
+                    }
+                )
+            rows.setdefault(key, index)
+    return rows
+
+
+def _classes(value: object, problems: list[Problem]) -> dict[str, ActivityClass]:
+    """Activity classes by prefix."""
+    classes: dict[str, ActivityClass] = {}
+    names: set[str] = set()
+    for index, record in _records(value, "activity_classes", problems):
+        at = f"/activity_classes/{index}"
+        _allowed(record, ("name", "prefix", "fields"), at, problems)
+        name, prefix, fields = record.get("name"), record.get("prefix"), record.get("fields")
+        if not isinstance(name, str) or not name or ":" in name:
+            problems.append(
+                {"pointer": f"{at}/name", "detail": f"class name {name!r} is not a word"}
+            )
+        elif name in names:
+            problems.append({"pointer": f"{at}/name", "detail": f"class name {name!r} is repeated"})
+        if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
+            problems.append(
+                {"pointer": f"{at}/prefix", "detail": f"prefix {prefix!r} is not letters"}
+            )
+        elif prefix in classes:
+            problems.append({"pointer": f"{at}/prefix", "detail": f"prefix {prefix!r} is repeated"})
+        if not isinstance(fields, Mapping) or "oid" in fields:
+            problems.append(
+                {
+                    "pointer": f"{at}/fields",
+                    "detail": f"fields {fields!r:.80} is not an object of field types "
+                    "(without oid)",
+                }
+            )
+            continue
+        try:
+            schema = Schema.of(fields)
+        except QueryError as exc:
+            problems.append({"pointer": f"{at}/fields", "detail": str(exc)})
+            continue
+        if isinstance(name, str) and isinstance(prefix, str) and prefix not in classes:
+            names.add(name)
+            classes[prefix] = ActivityClass(name, prefix, schema)
+    return classes
+
+
+def class_of(oid: str, classes: Mapping[str, ActivityClass]) -> ActivityClass | None:
+    """The class an OID's leading letters name, or None.
+
+    >>> class_of("T000027", {"T": "tickets"})
+    'tickets'
+    """
+    found = _PREFIX.match(oid)
+    return classes.get(found.group()) if found else None
+
+
+def _value_problem(kind: str, value: object) -> str | None:
+    """Why ``value`` is not a stored value of type ``kind``, or None when it is."""
+    if value is None:
+        return None
+    if kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+    elif kind == "float":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "datetime":
+        ok = isinstance(value, str) and _instant(value)
+    else:
+        ok = isinstance(value, str)
+    return None if ok else f"{value!r:.80} is not a value of type {kind}"
+
+
+def _instant(text: str) -> bool:
+    try:
+        to_micros(text)
+    except ParseError:
+        return False
+    return True
+
+
+def _activities(
+    value: object, classes: Mapping[str, ActivityClass], problems: list[Problem]
+) -> dict[str, Activities]:
+    """The activities of each OID, as a table over its class's columns (dates as datetime64)."""
+    rows: dict[str, list[Mapping[str, Any]]] = {}
+    for index, record in _records(value, "activities", problems):
+        at = f"/activities/{index}"
+        oid = record.get("oid")
+        kind = class_of(oid, classes) if isinstance(oid, str) else None
+        if kind is None:
+            problems.append(
+                {
+                    "pointer": f"{at}/oid",
+                    "detail": f"oid {oid!r} does not start with the prefix of an activity class",
+                }
+            )
+            continue
+        types = {c.name: c.type for c in kind.schema.columns}
+        for name, item in record.items():
+            if name == "oid":
+                continue
+            if name not in types:
+                problems.append(
+                    {
+                        "pointer": f"{at}/{name}",
+                        "detail": f"{name!r} is not a field of class {kind.name}",
+                    }
+                )
+            elif (why := _value_problem(types[name], item)) is not None:
+                problems.append({"pointer": f"{at}/{name}", "detail": why})
+        rows.setdefault(str(oid), []).append(record)
+    if problems:
+        return {}
+    found = {}
+    for oid, records in rows.items():
+        kind = class_of(oid, classes)
+        assert kind is not None
+        found[oid] = Activities(_table(records, kind.schema), records)
+    return found
+
+
+def _table(records: list[Mapping[str, Any]], schema: Schema) -> Table:
+    columns: dict[str, Any] = {}
+    for column in schema.columns:
+        values = [record.get(column.name) for record in records]
+        if column.type == "datetime":
+            columns[column.name] = parse_instants(values)
+        else:
+            columns[column.name] = pd.Series(values, dtype=object)
+    return Table.from_frame(pd.DataFrame(columns, index=range(len(records))), schema)
+
+
+def _tokens(value: object, classes: Mapping[str, ActivityClass], problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    names = {c.name for c in classes.values()}
+    for index, record in _records(value, "tokens", problems):
+        at = f"/tokens/{index}"
+        _allowed(record, ("token", "team_id", "scopes"), at, problems)
+        token = record.get("token")
+        if not isinstance(token, str) or not token.strip() or token != token.strip():
+            problems.append(
+                {
+                    "pointer": f"{at}/token",
+                    "detail": "a token must be non-empty text without surrounding blanks",
+                }
+            )
+        elif token in seen:
+            problems.append(
+                {"pointer": f"{at}/token", "detail": f"token {index} repeats an earlier one"}
+            )
+        else:
+            seen.add(token)
+        scopes = record.get("scopes", [])
+        if not isinstance(scopes, list):
+            problems.append(
+                {"pointer": f"{at}/scopes", "detail": f"scopes {scopes!r:.80} is not a list"}
+            )
+            continue
+        for number, scope in enumerate(scopes):
+            if not _scope_ok(scope, names):
+                problems.append(
+                    {
+                        "pointer": f"{at}/scopes/{number}",
+                        "detail": f"scope {scope!r:.80} is not one of {', '.join(_SCOPE_AREAS)}, "
+                        "activities:<Class> or *, optionally ending in :read",
+                    }
+                )
+
+
+def _scope_ok(scope: object, classes: set[str]) -> bool:
+    if not isinstance(scope, str):
+        return False
+    base = scope.removesuffix(":read")
+    if base in ("*", *_SCOPE_AREAS):
+        return True
+    area, _, name = base.partition(":")
+    return area == "activities" and name in classes

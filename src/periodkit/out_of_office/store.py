@@ -208,7 +208,7 @@ class OutOfOfficeStore:
             problems.append(
                 {
                     "pointer": pointer("team_id", prefix),
-                    "detail": f"Team {quote(team)} is not an id",
+                    "detail": _bad_team(team),
                 }
             )
         record = {field: values.get(field) for field in FIELDS}

@@ -82,7 +82,10 @@ def test_the_seed_record_reads_back_as_the_seed_shows_it(store):
     assert got["person"] == ELLEN and got["time_allocation"] == VACATION
     assert got["created_at"] == "2019-11-18T14:10:52.000Z"
     assert got["updated_at"] == "2019-11-18T15:45:16.000Z"
-    assert (got["start_at"], got["end_at"]) == ("2019-11-18T06:00:00.000Z", "2019-11-18T15:45:15.000Z")
+    assert (got["start_at"], got["end_at"]) == (
+        "2019-11-18T06:00:00.000Z",
+        "2019-11-18T15:45:15.000Z",
+    )
     assert got["effort_class"] is None and got["reason"] == "Time Off - Vacation"
 
 
@@ -111,7 +114,9 @@ def test_end_at_must_be_strictly_after_start_at(store, end):
 
 def test_one_microsecond_is_enough():
     store = OutOfOfficeStore.from_records([OTHERS])
-    created = store.create({**VALID, "person": 7, "end_at": "2019-12-23T00:00:00.000001Z"}, None, NOW)
+    created = store.create(
+        {**VALID, "person": 7, "end_at": "2019-12-23T00:00:00.000001Z"}, None, NOW
+    )
     assert store.dump()[-1]["end_at"] == "2019-12-23T00:00:00.000001Z"
     assert created["id"] == 5
 
@@ -177,7 +182,9 @@ def test_references_by_id_or_object_and_null_clears_an_optional_one(store):
     assert created["time_allocation"] == VACATION
     assert created["effort_class"] == {"id": 1, "name": "Normal"}
     cleared = store.update(created["id"], {"time_allocation": None}, "2019-12-02")
-    assert cleared["time_allocation"] is None and cleared["updated_at"] == "2019-12-02T00:00:00.000Z"
+    assert (
+        cleared["time_allocation"] is None and cleared["updated_at"] == "2019-12-02T00:00:00.000Z"
+    )
 
 
 def test_a_person_met_only_as_approval_delegate_is_a_person(store):
@@ -187,8 +194,12 @@ def test_a_person_met_only_as_approval_delegate_is_a_person(store):
 @pytest.mark.parametrize("field", ["id", "created_at", "updated_at"])
 def test_read_only_fields_are_refused_on_create_and_update(store, field):
     value = 3 if field == "id" else NOW
-    assert rejected(store, {**VALID, field: value}) == [(f"/{field}", f"{label(field)} is read-only")]
-    assert rejected(store, {field: value}, update=3) == [(f"/{field}", f"{label(field)} is read-only")]
+    assert rejected(store, {**VALID, field: value}) == [
+        (f"/{field}", f"{label(field)} is read-only")
+    ]
+    assert rejected(store, {field: value}, update=3) == [
+        (f"/{field}", f"{label(field)} is read-only")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -228,16 +239,22 @@ def test_unknown_fields_are_named(store):
 def test_every_problem_is_reported_at_once(store):
     found = rejected(
         store,
-        {"id": 1, "person": 999, "start_at": "2019-12-02", "end_at": "2019-12-01", "reason": "x" * 81},
+        {
+            "id": 1,
+            "person": 999,
+            "start_at": "2019-12-02",
+            "end_at": "2019-12-01",
+            "reason": "x" * 81,
+        },
     )
     assert [where for where, _ in found] == ["/id", "/person", "/reason", "/end_at"]
 
 
 def test_a_refused_start_at_is_not_also_compared(store):
     # The end is before the old start, but the new start is the problem to fix.
-    assert [w for w, _ in rejected(store, {"start_at": "bad", "end_at": "2019-01-01"}, update=3)] == [
-        "/start_at"
-    ]
+    assert [
+        w for w, _ in rejected(store, {"start_at": "bad", "end_at": "2019-01-01"}, update=3)
+    ] == ["/start_at"]
 
 
 def test_a_body_that_is_not_an_object(store):

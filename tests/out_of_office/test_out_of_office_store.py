@@ -44,7 +44,10 @@ def test_every_load_problem_is_reported_with_its_pointer():
         ]
     )
     assert found == [
-        ("/4/person", "Person 1 is {'id': 1, 'name': 'Not Ann'} here but {'id': 1, 'name': 'Ann'} before"),
+        (
+            "/4/person",
+            "Person 1 is {'id': 1, 'name': 'Not Ann'} here but {'id': 1, 'name': 'Ann'} before",
+        ),
         ("/1/reason", "Reason 5 is not a string"),
         ("/1/id", "Id 1 is repeated"),
         ("/2", "'not a record' is not an object"),
@@ -69,14 +72,19 @@ def test_ids_must_be_positive_whole_numbers():
 
 
 def test_a_record_may_name_a_person_embedded_in_a_later_one():
-    store = OutOfOfficeStore.from_records([record(1, person=2), record(2, person={"id": 2, "name": "Bo"})])
+    store = OutOfOfficeStore.from_records(
+        [record(1, person=2), record(2, person={"id": 2, "name": "Bo"})]
+    )
     assert store.get(1)["person"] == {"id": 2, "name": "Bo"}
     assert store.people.tolist() == [2]
 
 
 def test_dump_reloads_to_an_equal_store():
     store = OutOfOfficeStore.from_records(
-        [record(2, team_id="t", sourceID="x", start_at="2019-01-02T03:04:05.678901+02:00"), record(1)]
+        [
+            record(2, team_id="t", sourceID="x", start_at="2019-01-02T03:04:05.678901+02:00"),
+            record(1),
+        ]
     )
     store.create({"person": 1, "start_at": "2019-03-01", "end_at": "2019-03-02"}, 7, "2019-02-01")
     dumped = store.dump()
@@ -98,7 +106,9 @@ def test_select_filters_sorts_and_pages_through_the_evaluator():
 
 
 def test_select_keeps_to_a_team():
-    store = OutOfOfficeStore.from_records([record(1, team_id="a"), record(2, team_id="b"), record(3)])
+    store = OutOfOfficeStore.from_records(
+        [record(1, team_id="a"), record(2, team_id="b"), record(3)]
+    )
     query = parse_fourme("").query
     assert ids(store.select(query, team_id="a")) == [1, 3]
     assert ids(store.select(query, team_id="nobody")) == [3]
@@ -112,7 +122,9 @@ def test_writes_patch_the_columns_and_dead_rows_are_compacted():
     for i in range(1, 20):
         store.delete(i)
     store.update(20, {"start_at": "2018-01-01"}, "2020-01-01")
-    created = store.create({"person": 1, "start_at": "2017-01-01", "end_at": "2017-01-02"}, None, "2020-01-01")
+    created = store.create(
+        {"person": 1, "start_at": "2017-01-01", "end_at": "2017-01-02"}, None, "2020-01-01"
+    )
     assert ids(store.select(query)) == [created["id"], 20]
     assert ids(store.select(parse_fourme("").query)) == [created["id"], 20]  # by start_at
     # Compaction keeps the columns within twice the live rows.
@@ -122,7 +134,11 @@ def test_writes_patch_the_columns_and_dead_rows_are_compacted():
 def test_growth_past_the_initial_capacity():
     store = OutOfOfficeStore.from_records([record(1)])
     for day in range(2, 29):
-        store.create({"person": 1, "start_at": f"2019-02-{day:02d}", "end_at": f"2019-03-{day:02d}"}, None, "2019-01-01")
+        store.create(
+            {"person": 1, "start_at": f"2019-02-{day:02d}", "end_at": f"2019-03-{day:02d}"},
+            None,
+            "2019-01-01",
+        )
     page = store.select(parse_fourme("start_at=>=2019-02-27&sort=id").query)
     assert ids(page) == [27, 28] and len(store) == 28
 

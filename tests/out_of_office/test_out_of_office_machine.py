@@ -8,6 +8,7 @@ stable sorts on the same question the store receives as 4me parameters.
 
 import datetime as dt
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -271,12 +272,9 @@ class StoreMachine(RuleBasedStateMachine):
         now = self.tick()
         bad, _, record = model_write(fields, dict.fromkeys(FIELDS))
         if bad:
-            try:
+            with pytest.raises(ValidationError) as caught:
                 self.store.create(fields, team, now)
-            except ValidationError as error:
-                assert sorted(p["pointer"] for p in error.problems) == bad
-            else:
-                raise AssertionError(f"created despite {bad}")
+            assert sorted(p["pointer"] for p in caught.value.problems) == bad
             return
         created = self.store.create(fields, team, now)
         assert created["id"] == self.next_id
@@ -288,20 +286,15 @@ class StoreMachine(RuleBasedStateMachine):
     def update(self, identifier, fields, team):
         now = self.tick()
         if not self.visible(identifier, team):
-            try:
+            with pytest.raises(NotFoundError):
                 self.store.update(identifier, fields, now, team_id=team)
-            except NotFoundError:
-                return
-            raise AssertionError(f"updated {identifier}, which team {team} cannot see")
+            return
         current = self.model[identifier]
         bad, values, record = model_write(fields, current)
         if bad:
-            try:
+            with pytest.raises(ValidationError) as caught:
                 self.store.update(identifier, fields, now, team_id=team)
-            except ValidationError as error:
-                assert sorted(p["pointer"] for p in error.problems) == bad
-            else:
-                raise AssertionError(f"updated despite {bad}")
+            assert sorted(p["pointer"] for p in caught.value.problems) == bad
             return
         self.store.update(identifier, fields, now, team_id=team)
         if any(current[k] != v for k, v in values.items()):
@@ -311,11 +304,9 @@ class StoreMachine(RuleBasedStateMachine):
     @rule(identifier=st.integers(0, 9), team=teams)
     def delete(self, identifier, team):
         if not self.visible(identifier, team):
-            try:
+            with pytest.raises(NotFoundError):
                 self.store.delete(identifier, team_id=team)
-            except NotFoundError:
-                return
-            raise AssertionError(f"deleted {identifier}, which team {team} cannot see")
+            return
         self.store.delete(identifier, team_id=team)
         del self.model[identifier]
 

@@ -33,7 +33,7 @@ WRITABLE = ("source", "sourceID", "person", "start_at", "end_at", "reason", *lis
 FIELDS = ("id", *WRITABLE, "created_at", "updated_at")
 BAD_DATES = ["2019-13-01", "yesterday", 5, "9999-12-31T23:59:59.999999Z"]
 # The record the dataset starts with: it brings the referenced records along.
-SEED = {
+FIRST = {
     "id": 1,
     "person": PEOPLE[1],
     "approval_delegate": PEOPLE[2],
@@ -43,7 +43,7 @@ SEED = {
     "end_at": "2019-11-02T00:00:00Z",
     "created_at": "2019-10-01T00:00:00Z",
 }
-SEED_PERSON_3 = {**SEED, "id": 2, "person": PEOPLE[3], "source": "a", "team_id": "a"}
+SECOND = {**FIRST, "id": 2, "person": PEOPLE[3], "source": "a", "team_id": "a"}
 
 
 def iso(moment):
@@ -244,11 +244,11 @@ def model_write(fields, current):
 class StoreMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
-        self.store = OutOfOfficeStore.from_records([SEED, SEED_PERSON_3])
+        self.store = OutOfOfficeStore.from_records([FIRST, SECOND])
         blank = dict.fromkeys(FIELDS)
         self.model = {
-            1: {**blank, **{k: SEED[k] for k in SEED}, "team_id": None},
-            2: {**blank, **{k: SEED_PERSON_3[k] for k in SEED_PERSON_3}},
+            1: {**blank, **{k: FIRST[k] for k in FIRST}, "team_id": None},
+            2: {**blank, **{k: SECOND[k] for k in SECOND}},
         }
         for record in self.model.values():
             for field in KINDS:

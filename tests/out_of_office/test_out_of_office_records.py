@@ -14,8 +14,8 @@ VACATION = {
     "account": {"id": "wdc", "name": "Widget Data Center"},
     "localized_name": "Vacation",
 }
-# The record of the seed's "Get a single out of office period", as the dataset holds it.
-SEED_RECORD = {
+# The API's documented example of a single record, as the dataset holds it.
+DOCUMENTED = {
     "approval_delegate": None,
     "created_at": "2019-11-18T08:10:52-06:00",
     "end_at": "2019-11-18T15:45:15Z",
@@ -43,7 +43,7 @@ VALID = {"person": 196, "start_at": "2019-12-23T00:00:00Z", "end_at": "2019-12-2
 
 @pytest.fixture
 def store():
-    return OutOfOfficeStore.from_records([SEED_RECORD, OTHERS])
+    return OutOfOfficeStore.from_records([DOCUMENTED, OTHERS])
 
 
 def problems_of(call, *args, **kwargs):
@@ -63,7 +63,7 @@ def rejected(store, *args, update=None):
     return found
 
 
-def test_the_seed_record_reads_back_as_the_seed_shows_it(store):
+def test_the_documented_example_reads_back_as_documented(store):
     got = store.get(3)
     assert list(got) == [
         "id",

@@ -13,7 +13,7 @@ sentence naming the field ("End at must be after start at").
 
 >>> refs = References()
 >>> problems = []
->>> refs.collect("person", {"id": 196, "name": "Ellen Brown"}, "/person", problems)
+>>> refs.collect("person", {"id": 196, "name": "Ellen Brown"}, "", problems)
 >>> read_write({"person": 196, "start_at": "2019-11-18T06:00:00Z", "reason": 7}, refs, problems)
 {'person': 196, 'start_at': 1574056800000000}
 >>> problems
@@ -27,8 +27,10 @@ import reprlib
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+import numpy as np
+
 from periodkit.errors import ParseError, Problem
-from periodkit.time import NEG_INF, POS_INF, parse_bound
+from periodkit.time import NEG_INF, POS_INF, parse_bound, parse_instants
 
 #: Every field of a record, in the order records are written.
 FIELDS = (
@@ -100,10 +102,10 @@ class References:
 
     >>> refs = References()
     >>> problems = []
-    >>> refs.collect("approval_delegate", {"id": 7, "name": "Ann"}, "/0/x", problems)
+    >>> refs.collect("approval_delegate", {"id": 7, "name": "Ann"}, "/0", problems)
     >>> refs.record("person", 7)
     {'id': 7, 'name': 'Ann'}
-    >>> refs.collect("person", {"id": 7, "name": "Bob"}, "/1/person", problems)
+    >>> refs.collect("person", {"id": 7, "name": "Bob"}, "/1", problems)
     >>> problems[0]["detail"]
     "Person 7 is {'id': 7, 'name': 'Bob'} here but {'id': 7, 'name': 'Ann'} before"
     """
@@ -123,11 +125,12 @@ class References:
             return None
         return copy.deepcopy(self._by_kind[REFERENCES[field]][identifier])
 
-    def collect(self, field: str, value: object, at: str, problems: list[Problem]) -> None:
+    def collect(self, field: str, value: object, prefix: str, problems: list[Problem]) -> None:
         """Keep an embedded record (an object with more than an ``id``) of ``field``'s kind.
 
         A bare id or ``{"id": ...}`` only refers, so it adds nothing here;
-        the same id embedded twice with other contents is a problem at ``at``.
+        the same id embedded twice with other contents is a problem at
+        ``field`` under ``prefix``.
         """
         if not isinstance(value, Mapping) or set(value) <= {"id"}:
             return
@@ -135,15 +138,14 @@ class References:
         if not positive_int(identifier):
             return  # read_reference reports it
         known = self._by_kind[REFERENCES[field]]
-        record = copy.deepcopy(dict(value))
         if identifier not in known:
-            known[identifier] = record
-        elif known[identifier] != record:
+            known[identifier] = copy.deepcopy(dict(value))
+        elif known[identifier] != value:
             kind = REFERENCES[field].capitalize()
             problems.append(
                 {
-                    "pointer": at,
-                    "detail": f"{kind} {identifier} is {quote(record)} here "
+                    "pointer": pointer(field, prefix),
+                    "detail": f"{kind} {identifier} is {quote(dict(value))} here "
                     f"but {quote(known[identifier])} before",
                 }
             )
@@ -199,20 +201,44 @@ def read_value(field: str, value: object, refs: References) -> tuple[Any, str | 
         if isinstance(value, int | float):
             return None, f"{label(field)} {quote(value)} is not a date-time"
         try:
-            micros = parse_bound(value, "start")
+            return finite_date(field, value, parse_bound(value, "start"))
         except ParseError as exc:
             return None, f"{label(field)} {quote(value)} is not a date-time: {exc}"
-        if micros in (NEG_INF, POS_INF):
-            return None, (
-                f"{label(field)} {quote(value)} is an end of the timeline, not a date-time "
-                "an out-of-office period can hold"
-            )
-        return micros, None
     if field == "id":
         if not positive_int(value):
             return None, f"Id {quote(value)} is not a positive whole number"
         return value, None
     return None, f"Unknown field {quote(field)}"
+
+
+def finite_date(field: str, value: object, micros: int) -> tuple[int | None, str | None]:
+    """``micros``, read from ``value``, unless it is an end of the timeline (an infinity).
+
+    >>> finite_date("end_at", "0001-01-01", NEG_INF)[1]
+    "End at '0001-01-01' is an end of the timeline, not a date-time of a period"
+    """
+    if micros in (NEG_INF, POS_INF):
+        return (
+            None,
+            f"{label(field)} {quote(value)} is an end of the timeline, not a date-time of a period",
+        )
+    return micros, None
+
+
+def bulk_dates(values: list[object]) -> np.ndarray | None:
+    """The int64 microseconds of many date texts parsed at once (NaT for anything else), or
+    None when one of the texts is bad: each is then read, and reported, on its own.
+
+    >>> bulk_dates(["2019-11-18T06:00:00Z", None, 5]).tolist()[:2]
+    [1574056800000000, -9223372036854775808]
+    >>> bulk_dates(["2019-13-01"]) is None
+    True
+    """
+    texts = [value if isinstance(value, str) else None for value in values]
+    try:
+        return parse_instants(texts).view(np.int64)
+    except ParseError:
+        return None
 
 
 def read_write(
@@ -223,12 +249,14 @@ def read_write(
     prefix: str = "",
     allowed: tuple[str, ...] = FIELDS,
     read_only: tuple[str, ...] = READ_ONLY,
+    parsed: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The values a write gives, in the store's form; each problem goes to ``problems``.
 
     A field outside ``allowed`` is unknown, one in ``read_only`` refused;
     whether required fields are present is checked on the whole record
     (``check_record``), since an update may leave them as they were.
+    ``parsed`` holds dates already read in bulk, by field.
 
     >>> problems = []
     >>> read_write({"id": 4, "colour": "red"}, References(), problems)
@@ -248,7 +276,10 @@ def read_write(
                 {"pointer": pointer(field, prefix), "detail": f"{label(field)} is read-only"}
             )
             continue
-        read, detail = read_value(field, value, refs)
+        if parsed is not None and field in parsed:
+            read, detail = finite_date(field, value, parsed[field])
+        else:
+            read, detail = read_value(field, value, refs)
         if detail is None:
             values[field] = read
         else:

@@ -46,6 +46,7 @@ from periodkit.out_of_office.records import (
     REFERENCES,
     REQUIRED,
     References,
+    bulk_dates,
     check_record,
     pointer,
     positive_int,
@@ -54,7 +55,7 @@ from periodkit.out_of_office.records import (
 )
 from periodkit.periods import Period, PeriodSet
 from periodkit.query import OUT_OF_OFFICE_PERIODS, Predicate, Query, Table
-from periodkit.time import Precision, format_instant, to_micros
+from periodkit.time import NAT, Precision, format_instant, to_micros
 
 KIND = "out-of-office period"
 #: The column of each record's team code; dead rows hold ``_DEAD``.
@@ -180,10 +181,19 @@ class OutOfOfficeStore:
         for index, record in enumerate(records):
             if isinstance(record, Mapping):
                 for field in REFERENCES:
-                    at = pointer(field, f"/{index}")
-                    store._refs.collect(field, record.get(field), at, problems)
+                    store._refs.collect(field, record.get(field), f"/{index}", problems)
+        objects = [r if isinstance(r, Mapping) else {} for r in records]
+        # Dates parse in bulk, a column at a time; a column with a bad text is read per value.
+        columns = {field: bulk_dates([r.get(field) for r in objects]) for field in DATES}
         seen: set[int] = set()
-        read = [store._read_stored(i, record, problems, seen) for i, record in enumerate(records)]
+        read = []
+        for index, record in enumerate(records):
+            parsed = {
+                field: int(column[index])
+                for field, column in columns.items()
+                if column is not None and column[index] != NAT
+            }
+            read.append(store._read_stored(index, record, problems, seen, parsed))
         if problems:
             raise ValidationError(problems)
         for record in read:
@@ -193,7 +203,12 @@ class OutOfOfficeStore:
         return store
 
     def _read_stored(
-        self, index: int, given: object, problems: list[Problem], seen: set[int]
+        self,
+        index: int,
+        given: object,
+        problems: list[Problem],
+        seen: set[int],
+        parsed: Mapping[str, int],
     ) -> dict[str, Any] | None:
         """One dataset record in the store's form, or None after adding its problems."""
         prefix = f"/{index}"
@@ -202,7 +217,9 @@ class OutOfOfficeStore:
             return None
         before = len(problems)
         fields = {k: v for k, v in given.items() if k != "team_id"}
-        values = read_write(fields, self._refs, problems, prefix=prefix, read_only=())
+        values = read_write(
+            fields, self._refs, problems, prefix=prefix, read_only=(), parsed=parsed
+        )
         team = given.get("team_id")
         if not _team_ok(team):
             problems.append(

@@ -55,7 +55,7 @@ from periodkit.out_of_office.records import (
 )
 from periodkit.periods import Period, PeriodSet
 from periodkit.query import OUT_OF_OFFICE_PERIODS, Predicate, Query, Table
-from periodkit.time import NAT, Precision, format_instant, to_micros
+from periodkit.time import NAT, Precision, format_instant, format_instants, to_micros
 
 KIND = "out-of-office period"
 #: The column of each record's team code; dead rows hold ``_DEAD``.
@@ -154,6 +154,7 @@ class OutOfOfficeStore:
         self._next_id = 1
         self._table: Table | None = None
         self._absences: AbsenceIndex | None = None
+        self._people: np.ndarray | None = None
 
     @classmethod
     def from_records(cls, records: Iterable[Any]) -> OutOfOfficeStore:
@@ -291,8 +292,12 @@ class OutOfOfficeStore:
 
     @property
     def people(self) -> np.ndarray:
-        """The ids of every person the records have referenced, ascending."""
-        return np.array(self._refs.ids("person"), dtype=np.int64)
+        """The ids of every person the records have referenced, ascending (read-only)."""
+        # Writes never add people, so the array lasts as long as the store.
+        if self._people is None:
+            self._people = np.array(self._refs.ids("person"), dtype=np.int64)
+            self._people.flags.writeable = False
+        return self._people
 
     @property
     def table(self) -> Table:
@@ -321,7 +326,16 @@ class OutOfOfficeStore:
         scoped = dataclasses.replace(query, where=(*query.where, self._team_predicate(team_id)))
         result = scoped.run(self.table)
         ids = self._columns.arrays["id"][result.positions]
-        return Selection([self._render(self._records[i]) for i in ids.tolist()], result.total)
+        # A page's dates are written a column at a time, straight from the query view.
+        written = {
+            field: format_instants(self._columns.arrays[field][result.positions]).tolist()
+            for field in DATES
+        }
+        records = [
+            self._render(self._records[i], dates={f: written[f][k] for f in DATES})
+            for k, i in enumerate(ids.tolist())
+        ]
+        return Selection(records, result.total)
 
     def _team_predicate(self, team_id: object) -> Predicate:
         if team_id is None:
@@ -366,7 +380,11 @@ class OutOfOfficeStore:
     ) -> np.ndarray:
         """Those of ``people`` (default: every person referenced, ascending) who are not out
         of office at any instant of ``during``."""
-        chosen = self.people if people is None else np.asarray(list(people), dtype=np.int64)
+        if people is None:
+            chosen = self.people
+        else:
+            given = people if isinstance(people, np.ndarray) else list(people)
+            chosen = np.asarray(given, dtype=np.int64)
         return self._absence_index().free(during, chosen)
 
     # --- writing ---------------------------------------------------------------
@@ -457,14 +475,24 @@ class OutOfOfficeStore:
         self._table = None
         self._absences = None
 
-    def _render(self, record: Mapping[str, Any], precision: Precision = "ms") -> dict[str, Any]:
+    def _render(
+        self,
+        record: Mapping[str, Any],
+        precision: Precision = "ms",
+        dates: Mapping[str, str | None] | None = None,
+    ) -> dict[str, Any]:
+        """A record as it comes out; ``dates`` are its dates already written, if at hand."""
         out: dict[str, Any] = {}
         for field in FIELDS:
             value = record[field]
             if field in REFERENCES:
                 out[field] = self._refs.record(field, value)
             elif field in DATES:
-                out[field] = format_instant(value, precision=precision)
+                out[field] = (
+                    dates[field]
+                    if dates is not None
+                    else format_instant(value, precision=precision)
+                )
             else:
                 out[field] = value
         return out

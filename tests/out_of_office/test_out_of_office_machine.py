@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from periodkit.errors import NotFoundError, ValidationError
-from periodkit.out_of_office import OutOfOfficeStore
+from periodkit.out_of_office import OutOfOfficeStore, predefined_filter
 from periodkit.query import parse_fourme
 
 UTC = dt.UTC
@@ -178,7 +178,10 @@ SORTABLE = ["id", "sourceID", "person_id", "start_at", "end_at", "created_at", "
 sorts = st.lists(
     st.tuples(st.sampled_from(SORTABLE), st.booleans()), max_size=2, unique_by=lambda k: k[0]
 )
-questions = st.tuples(st.lists(conditions, max_size=2), sorts, st.integers(1, 3), st.integers(1, 5))
+predefined = st.one_of(st.none(), st.tuples(st.sampled_from(["open", "completed"]), instants))
+questions = st.tuples(
+    st.lists(conditions, max_size=2), sorts, st.integers(1, 3), st.integers(1, 5), predefined
+)
 
 
 def model_order(records, keys):
@@ -312,16 +315,19 @@ class StoreMachine(RuleBasedStateMachine):
 
     @rule(question=questions, team=teams)
     def list_query(self, question, team):
-        conditions, keys, page, per_page = question
+        conditions, keys, page, per_page, named = question
         params = [c[0] for c in conditions]
         if keys:
             params.append(("sort", ",".join(("-" if d else "") + n for n, d in keys)))
         params += [("page", str(page)), ("per_page", str(per_page))]
-        selection = self.store.select(parse_fourme(params).query, team_id=team)
+        also = [] if named is None else [predefined_filter(named[0], iso(named[1]))]
+        selection = self.store.select(parse_fourme(params).query, team_id=team, also=also)
         matched = [
             r
             for i, r in self.model.items()
-            if self.visible(i, team) and all(test(r) for _, test in conditions)
+            if self.visible(i, team)
+            and all(test(r) for _, test in conditions)
+            and (named is None or (r["end_at"] > named[1]) == (named[0] == "open"))
         ]
         expected = [r["id"] for r in model_order(matched, keys)]
         offset = (page - 1) * per_page

@@ -14,6 +14,13 @@ questions of who is out of office when, answered for all people at once.
 
 from periodkit.out_of_office.availability import AbsenceIndex
 from periodkit.out_of_office.records import FIELDS, References
-from periodkit.out_of_office.store import OutOfOfficeStore, Selection
+from periodkit.out_of_office.store import OutOfOfficeStore, Selection, predefined_filter
 
-__all__ = ["FIELDS", "AbsenceIndex", "OutOfOfficeStore", "References", "Selection"]
+__all__ = [
+    "FIELDS",
+    "AbsenceIndex",
+    "OutOfOfficeStore",
+    "References",
+    "Selection",
+    "predefined_filter",
+]

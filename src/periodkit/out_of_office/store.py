@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import NotFoundError, Problem, ValidationError
+from periodkit.errors import NotFoundError, Problem, QueryError, ValidationError
 from periodkit.out_of_office.availability import AbsenceIndex
 from periodkit.out_of_office.records import (
     DATES,
@@ -54,7 +54,7 @@ from periodkit.out_of_office.records import (
     read_write,
 )
 from periodkit.periods import Period, PeriodSet
-from periodkit.query import OUT_OF_OFFICE_PERIODS, Predicate, Query, Table
+from periodkit.query import OUT_OF_OFFICE_PERIODS, Predicate, Query, Span, Table
 from periodkit.time import NAT, Precision, format_instant, format_instants, to_micros
 
 KIND = "out-of-office period"
@@ -66,6 +66,8 @@ SCHEMA = {**OUT_OF_OFFICE_PERIODS.columns, TEAM: "int"}
 _INTS = ("id", "person_id", "start_at", "end_at", "created_at", "updated_at", TEAM)
 _TEXTS = ("source", "sourceID")
 _WRITABLE = tuple(f for f in FIELDS if f not in READ_ONLY)
+#: The predefined filters and how each compares ``end_at`` with now.
+PREDEFINED: dict[str, Literal["gt", "le"]] = {"open": "gt", "completed": "le"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -309,11 +311,14 @@ class OutOfOfficeStore:
             self._table = Table.from_frame(self._columns.frame(), SCHEMA)
         return self._table
 
-    def select(self, query: Query, *, team_id: object = None) -> Selection:
+    def select(
+        self, query: Query, *, team_id: object = None, also: Iterable[Predicate] = ()
+    ) -> Selection:
         """The records a list query selects, in its order and slice, and the number it matched.
 
         ``query`` names the columns of the 4me collection (as ``parse_fourme``
-        gives it); ``team_id`` keeps one team's records.
+        gives it); ``team_id`` keeps one team's records; ``also`` adds
+        predicates, such as a ``predefined_filter``.
 
         >>> from periodkit.query import parse_fourme
         >>> store = OutOfOfficeStore.from_records([
@@ -323,7 +328,8 @@ class OutOfOfficeStore:
         >>> [r["id"] for r in page.records], page.total
         ([3], 2)
         """
-        scoped = dataclasses.replace(query, where=(*query.where, self._team_predicate(team_id)))
+        where = (*query.where, *also, self._team_predicate(team_id))
+        scoped = dataclasses.replace(query, where=where)
         result = scoped.run(self.table)
         ids = self._columns.arrays["id"][result.positions]
         # A page's dates are written a column at a time, straight from the query view.
@@ -496,6 +502,25 @@ class OutOfOfficeStore:
             else:
                 out[field] = value
         return out
+
+
+def predefined_filter(name: str, now: object) -> Predicate:
+    """The predicate of a predefined filter at ``now``: ``open`` periods end after it,
+    ``completed`` ones at or before it.
+
+    >>> predefined_filter("open", "1970-01-01T00:00:01Z")
+    Predicate(field='end_at', op='gt', value=Span(first=1000000, last=1000000))
+    >>> predefined_filter("closed", "2019-01-01")
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.QueryError: predefined filter 'closed' is unknown (expected open or completed)
+    """
+    if name not in PREDEFINED:
+        raise QueryError(
+            f"predefined filter {name!r} is unknown (expected {' or '.join(PREDEFINED)})"
+        )
+    at = to_micros(now)
+    return Predicate("end_at", PREDEFINED[name], Span(at, at))
 
 
 def _team_ok(team: object) -> bool:

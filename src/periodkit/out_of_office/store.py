@@ -196,12 +196,13 @@ class OutOfOfficeStore:
                 for field, column in columns.items()
                 if column is not None and column[index] != NAT
             }
-            read.append(store._read_stored(index, record, problems, seen, parsed))
+            found = store._read_stored(index, record, problems, seen, parsed)
+            if found is not None:
+                read.append(found)
         if problems:
             raise ValidationError(problems)
-        for record in read:
-            assert record is not None  # a record that failed to read left a problem
-            store._put(record)
+        for found in read:
+            store._put(found)
         store._next_id = max(store._records, default=0) + 1
         return store
 

@@ -153,3 +153,8 @@ def test_a_query_on_a_column_the_store_lacks_is_a_query_error():
 def test_the_people_registry():
     store = OutOfOfficeStore.from_records([record(1, approval_delegate={"id": 5, "name": "E"})])
     assert store.people.dtype == np.int64 and store.people.tolist() == [1, 5]
+
+
+def test_an_empty_store_answers_every_query_with_nothing():
+    page = OutOfOfficeStore().select(parse_fourme("sourceID=x&sort=-sourceID&start_at=>2019").query)
+    assert page.records == [] and page.total == 0

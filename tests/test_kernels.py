@@ -7,11 +7,14 @@ from numpy.testing import assert_array_equal
 
 from periodkit import kernels, time
 from periodkit.kernels import (
+    Decomposition,
     coverage_at_least,
+    decompose,
     max_duration,
     merge,
     merge_atoms,
     overlaps,
+    start_order,
     to_domain,
     to_input_order,
     within,
@@ -28,6 +31,23 @@ bounds = st.integers(-40, 40) | st.sampled_from([time.NEG_INF, time.POS_INF])
 def tables(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
     pairs = draw(st.lists(st.tuples(bounds, bounds), max_size=30))
     rows = sorted((min(a, b), max(a, b)) for a, b in pairs)
+    starts = np.array([r[0] for r in rows], dtype=np.int64)
+    ends = np.array([r[1] for r in rows], dtype=np.int64)
+    return starts, ends
+
+
+# Durations from instants to the whole timeline: most rows short, a few
+# lasting "years" or running to an infinity, as real actions do.
+durations = st.integers(0, 3) | st.integers(0, 10**6) | st.just(time.POS_INF)
+
+
+@st.composite
+def heavy_tailed_tables(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    rows = []
+    for start, length in draw(st.lists(st.tuples(bounds, durations), max_size=40)):
+        end = time.POS_INF if length == time.POS_INF else min(start + length, time.POS_INF)
+        rows.append((start, time.POS_INF if start == time.POS_INF else end))
+    rows.sort()
     starts = np.array([r[0] for r in rows], dtype=np.int64)
     ends = np.array([r[1] for r in rows], dtype=np.int64)
     return starts, ends
@@ -74,6 +94,83 @@ def test_one_period_matches_reference(table, a, b):
 def test_a_longer_bound_on_durations_changes_nothing(table, atoms, extra):
     longest = max_duration(*table) + extra
     assert_array_equal(overlaps(*table, *atoms, longest), overlaps(*table, *atoms))
+
+
+# A part costing nothing splits the table at every duration class; costing a
+# few rows, at some; the default, on tables this small, never.
+part_costs = st.sampled_from([0, 0.5, 3, 4096])
+
+
+@given(heavy_tailed_tables() | tables(), atom_sets(), part_costs)
+def test_overlaps_of_a_decomposed_table_matches_reference(table, atoms, cost):
+    split = decompose(*table, part_cost=cost)
+    found = overlaps(*table, *atoms, split)
+    assert found.dtype == np.int64
+    assert found.tolist() == reference(*table, *atoms, "overlaps")
+
+
+@given(heavy_tailed_tables(), bounds, bounds, part_costs)
+def test_one_period_on_a_decomposed_table_matches_reference(table, a, b, cost):
+    period = (np.array([min(a, b)]), np.array([max(a, b)]))
+    found = overlaps(*table, *period, decompose(*table, part_cost=cost))
+    assert found.tolist() == reference(*table, *period, "overlaps")
+    assert within(*table, *period).tolist() == reference(*table, *period, "within")
+
+
+@given(heavy_tailed_tables() | tables(), part_costs)
+def test_parts_hold_every_row_the_bound_does_not(table, cost):
+    split = decompose(*table, part_cost=cost)
+    lengths = (to_domain(table[1]) - to_domain(table[0])).tolist()
+    kept = [row for part in split.parts for row in part.rows.tolist()]
+    assert len(kept) == len(set(kept))
+    for part in split.parts:
+        assert part.rows.tolist() == sorted(part.rows.tolist())
+        assert_array_equal(part.starts, table[0][part.rows])
+        assert_array_equal(part.ends, table[1][part.rows])
+        assert part.longest == max(lengths[row] for row in part.rows.tolist())
+    assert all(length <= split.bound for row, length in enumerate(lengths) if row not in kept)
+
+
+def test_a_few_long_rows_are_kept_apart():
+    starts = np.arange(0, 400_000, 4, dtype=np.int64)
+    ends = starts + 3
+    ends[[5, 50_000]] = [10**9, time.POS_INF]
+    split = decompose(starts, ends)
+    assert split.bound == 3
+    assert [part.rows.tolist() for part in split.parts] == [[5, 50_000]]
+    found = overlaps(starts, ends, np.array([300_001]), np.array([300_002]))
+    assert found.tolist() == [5, 50_000, 75_000]
+    # Durations alike: the table stays whole.
+    assert decompose(starts, starts + 3).parts == ()
+    assert isinstance(decompose(starts[:0], ends[:0]), Decomposition)
+
+
+@given(st.lists(st.integers(-3, 3) | st.sampled_from([time.NEG_INF, time.POS_INF]), max_size=40))
+def test_start_order_is_stable(values):
+    starts = np.array(values, dtype=np.int64)
+    order, ordered = start_order(starts)
+    expected = sorted(range(len(values)), key=lambda i: (values[i], i))
+    assert (list(range(len(values))) if order is None else order.tolist()) == expected
+    assert ordered.tolist() == sorted(values)
+
+
+def test_start_order_with_few_ties_sorts_only_them():
+    starts = np.arange(1_000, 0, -1, dtype=np.int64)
+    starts[[10, 500]] = starts[900]
+    order, ordered = start_order(starts)
+    assert order.dtype == np.int32
+    expected = sorted(range(1_000), key=lambda i: (starts[i], i))
+    assert order.tolist() == expected
+    assert_array_equal(ordered, np.sort(starts))
+
+
+@given(st.permutations(range(20)), st.sets(st.integers(0, 19)))
+def test_to_input_order_by_sort_or_bitmap(order, picked):
+    order = np.array(order, dtype=np.int32)
+    positions = np.array(sorted(picked), dtype=np.int64)
+    found = to_input_order(positions, order)
+    assert found.dtype == np.int64
+    assert found.tolist() == sorted(order[positions].tolist())
 
 
 def test_actions_longer_than_the_period_and_instants():

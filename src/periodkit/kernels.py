@@ -29,10 +29,19 @@ Atoms are merged and clipped here and nowhere else:
 
 Each atom is answered by two binary searches on ``starts``. ``within`` only
 needs rows starting inside the atom. ``overlaps`` also needs rows starting
-before it, and no row starts earlier than ``atom_start - max_duration``
-and still reaches the atom, so the scan is bounded by the table's longest
-row: O(M log N + k + c), where c counts rows that start within
-``max_duration`` before an atom. There is no Python loop over rows or atoms.
+before it, and no row starts earlier than ``atom_start - bound`` and still
+reaches the atom when ``bound`` holds every duration. One long row would make
+that scan cover everything, so ``decompose`` splits a table by duration:
+the whole table is scanned with the bound of its short rows, and the few
+long rows, kept apart in parts by duration class, are scanned with their
+own bounds only where the short bound does not reach. A query costs
+O(P M log N + k + c), where P counts parts (a handful at most) and c the rows
+that start within each part's bound before an atom and miss it. There is no
+Python loop over rows or atoms.
+
+Positions go back to input order by ``to_input_order``, and
+``start_order`` keeps the start order stable (ties by input position), so
+an answer in start order is a gather of positions, not a sort.
 
 >>> starts = np.array([0, 5, 10, 20]); ends = np.array([4, 12, 10, 30])
 >>> overlaps(starts, ends, np.array([10]), np.array([11])).tolist()
@@ -54,6 +63,13 @@ LAST_US = 253_402_300_799_999_999
 
 _NO_ROWS = np.array([], dtype=np.int64)
 _CHUNK = 1 << 20
+# What one more part costs a query, in rows scanned: a few numpy calls of a
+# few microseconds each, against about a nanosecond a row.
+_PART_COST = 4096
+# An answer holding more than this share of a table goes back to input order
+# through a bitmap (one pass over the table); fewer, through a sort of the
+# answer, which numpy's vectorised sort does faster up to about here.
+_BITMAP_SHARE = 4
 
 
 def micros_to_domain(us: int) -> int:
@@ -160,6 +176,13 @@ def merge_atoms(atoms: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _lengths(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``end - start`` per row in the domain form: finite, even for rows spanning everything."""
+    lengths = to_domain(ends)
+    lengths -= to_domain(starts)
+    return lengths
+
+
 def max_duration(starts: np.ndarray, ends: np.ndarray) -> int:
     """The longest ``end - start`` of a table, measured without int64 overflow.
 
@@ -174,10 +197,105 @@ def max_duration(starts: np.ndarray, ends: np.ndarray) -> int:
     longest = 0
     # In chunks, so that ten million rows need a few MB of temporaries, not 240.
     for at in range(0, len(starts), _CHUNK):
-        hi = to_domain(ends[at : at + _CHUNK])
-        hi -= to_domain(starts[at : at + _CHUNK])
-        longest = max(longest, int(hi.max()))
+        longest = max(
+            longest, int(_lengths(starts[at : at + _CHUNK], ends[at : at + _CHUNK]).max())
+        )
     return longest
+
+
+class Part:
+    """Long rows of a table kept apart: their positions (ascending), bounds and longest duration."""
+
+    __slots__ = ("ends", "longest", "rows", "starts")
+
+    def __init__(
+        self, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, longest: int
+    ) -> None:
+        self.rows, self.starts, self.ends, self.longest = rows, starts, ends, longest
+
+
+class Decomposition:
+    """A table split by duration: ``bound`` holds every row outside ``parts``.
+
+    >>> Decomposition(3).parts
+    ()
+    """
+
+    __slots__ = ("bound", "parts")
+
+    def __init__(self, bound: int, parts: tuple[Part, ...] = ()) -> None:
+        self.bound, self.parts = bound, parts
+
+
+def _spread(starts: np.ndarray) -> float:
+    """The span over which the starts of a start-sorted table lie, at their typical density.
+
+    Measured between the 1/64 and 63/64 quantiles, so that a few rows at the
+    ends of time (or at the infinities) do not make the table look sparse.
+    """
+    n = len(starts)
+    lo, hi = n // 64, n - 1 - n // 64
+    width = micros_to_domain(int(starts[hi])) - micros_to_domain(int(starts[lo]))
+    return max(width * n / max(hi - lo, 1), 1.0)
+
+
+def decompose(starts: np.ndarray, ends: np.ndarray, part_cost: float = _PART_COST) -> Decomposition:
+    """Split a start-sorted table by duration so that a few long rows cost only themselves.
+
+    Rows fall in classes by the bit length of their duration. The short
+    classes stay in the whole table, bounded by their longest duration; the
+    others make up parts, runs of consecutive classes each with its own
+    bound. The split minimises the rows a query scans beyond its answer,
+    counting ``part_cost`` rows for each part (a dynamic programme over the
+    at most 64 classes); a table whose durations are alike stays whole.
+
+    >>> starts = np.arange(0, 40_000, 4); ends = starts + 3
+    >>> ends[7] = 10**9
+    >>> split = decompose(starts, ends)
+    >>> split.bound, [(p.rows.tolist(), p.longest) for p in split.parts]
+    (3, [([7], 999999972)])
+    """
+    n = len(starts)
+    if n == 0:
+        return Decomposition(0)
+    span = _spread(starts)
+    longest = max_duration(starts, ends)
+    if n * min(1.0, longest / span) <= part_cost:
+        # Even a perfect split would save less than one part costs.
+        return Decomposition(longest)
+    classes = np.empty(n, dtype=np.int8)
+    for at in range(0, n, _CHUNK):
+        lengths = _lengths(starts[at : at + _CHUNK], ends[at : at + _CHUNK])
+        # A duration in [2**(c-1), 2**c) has exponent c; rounding to float can
+        # only move it up a class, whose bound still holds it.
+        classes[at : at + _CHUNK] = np.frexp(lengths.astype(np.float64))[1]
+    counts = np.bincount(classes)
+    present = np.flatnonzero(counts).tolist()
+    sizes = [int(counts[c]) for c in present]
+    caps = [min((1 << c) - 1, longest) for c in present]
+
+    def scanned(rows: int, cap: int) -> float:
+        return rows * min(1.0, cap / span)
+
+    # best[i]: the cost of classes i.. as parts, and where the first part ends.
+    best: list[tuple[float, int]] = [(0.0, len(present))] * (len(present) + 1)
+    for i in range(len(present) - 1, -1, -1):
+        rows = 0
+        options = []
+        for j in range(i, len(present)):
+            rows += sizes[j]
+            options.append((part_cost + scanned(rows, caps[j]) + best[j + 1][0], j + 1))
+        best[i] = min(options)
+    main = min(range(len(present)), key=lambda i: scanned(n, caps[i]) + best[i + 1][0])
+    parts = []
+    i = main + 1
+    while i < len(present):
+        j = best[i][1]
+        kept = np.flatnonzero((classes > present[i - 1]) & (classes <= present[j - 1]))
+        part_starts, part_ends = starts[kept], ends[kept]
+        parts.append(Part(kept, part_starts, part_ends, max_duration(part_starts, part_ends)))
+        i = j
+    return Decomposition(caps[main], tuple(parts))
 
 
 def _earliest_start(atom_starts: np.ndarray, longest: int) -> np.ndarray:
@@ -211,36 +329,74 @@ def _ranges(
     return np.cumsum(step, out=step), np.repeat(bound[kept], lengths)
 
 
+def _reaching(
+    ends: np.ndarray, first: np.ndarray, stop: np.ndarray, atom_starts: np.ndarray
+) -> np.ndarray:
+    """Rows in ``[first[j], stop[j])`` whose end is at or after ``atom_starts[j]``, ascending."""
+    if len(first) == 1:
+        # One period: the candidates are one slice, so no index arrays are built.
+        a, b = int(first[0]), int(stop[0])
+        return a + np.flatnonzero(ends[a:b] >= atom_starts[0])
+    rows, reach = _ranges(first, stop, atom_starts)
+    return rows[ends[rows] >= reach]
+
+
 def overlaps(
     starts: np.ndarray,
     ends: np.ndarray,
     atom_starts: np.ndarray,
     atom_ends: np.ndarray,
-    longest: int | None = None,
+    longest: int | Decomposition | None = None,
 ) -> np.ndarray:
     """Positions (ascending) of the rows whose [start, end] meets one of the atoms.
 
-    ``longest`` is ``max_duration(starts, ends)``; a table that keeps it
-    passes it in so that each call stays O(M log N + k). A row reaches an
-    atom when its start lies in (previous atom's end, this atom's end] and its
-    end is at or after this atom's start; since atoms are disjoint and sorted,
-    that atom is the only one to test.
+    ``longest`` is ``decompose(starts, ends)`` (or any bound on every
+    duration, such as ``max_duration``); a table that keeps it passes it in
+    so that each call costs no pass over the table. A row reaches an atom
+    when its start lies in (previous atom's end, this atom's end] and its
+    end is at or after this atom's start; since atoms are disjoint and
+    sorted, that atom is the only one to test. The whole table is scanned
+    from ``atom_start - bound``; each part only before that, from its own
+    bound, so no row is found twice.
 
     >>> starts, ends = np.array([0, 0, 7]), np.array([0, 9, 8])
     >>> overlaps(starts, ends, np.array([1]), np.array([POS_INF])).tolist()
     [1, 2]
     """
     if longest is None:
-        longest = max_duration(starts, ends)
+        longest = decompose(starts, ends)
+    split = longest if isinstance(longest, Decomposition) else Decomposition(longest)
     stop = np.searchsorted(starts, atom_ends, side="right")
-    first = np.searchsorted(starts, _earliest_start(atom_starts, longest), side="left")
-    if len(atom_starts) == 1:
-        # One period: the candidates are one slice, so no index arrays are built.
-        a, b = int(first[0]), int(stop[0])
-        return a + np.flatnonzero(ends[a:b] >= atom_starts[0])
+    short_reach = _earliest_start(atom_starts, split.bound)
+    first = np.searchsorted(starts, short_reach, side="left")
     first[1:] = np.maximum(first[1:], stop[:-1])
-    rows, reach = _ranges(first, stop, atom_starts)
-    return rows[ends[rows] >= reach]
+    more = []
+    for part in split.parts:
+        part_stop = np.searchsorted(part.starts, short_reach, side="left")
+        part_first = np.searchsorted(
+            part.starts, _earliest_start(atom_starts, part.longest), side="left"
+        )
+        part_first[1:] = np.maximum(
+            part_first[1:], np.searchsorted(part.starts, atom_ends[:-1], side="right")
+        )
+        found = part.rows[_reaching(part.ends, part_first, part_stop, atom_starts)]
+        if len(found):
+            more.append(found)
+    if len(atom_starts) != 1:
+        found = _reaching(ends, first, stop, atom_starts)
+        # Each piece is ascending: a stable sort (timsort) merges a few runs in linear time.
+        return np.sort(np.concatenate((found, *more)), kind="stable") if more else found
+    # One period: the parts' rows all start before the slice of the table, so
+    # they come first, and the slice's rows are written after them in place.
+    a, b = int(first[0]), int(stop[0])
+    hits = np.flatnonzero(ends[a:b] >= atom_starts[0])
+    if not more:
+        return np.add(hits, a, out=hits)
+    early = np.sort(np.concatenate(more), kind="stable") if len(more) > 1 else more[0]
+    out = np.empty(len(early) + len(hits), dtype=np.int64)
+    out[: len(early)] = early
+    np.add(hits, a, out=out[len(early) :])
+    return out
 
 
 def within(
@@ -266,15 +422,57 @@ def within(
     return rows[ends[rows] <= limit]
 
 
+def index_dtype(n: int) -> type[np.int32] | type[np.int64]:
+    """The narrowest integer type that holds every position of ``n`` rows.
+
+    >>> index_dtype(10).__name__
+    'int32'
+    """
+    return np.int32 if n < 2**31 else np.int64
+
+
+def start_order(starts: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """The permutation that sorts ``starts`` stably (ties by position), and the sorted starts.
+
+    The permutation is in ``index_dtype``; ``None`` when ``starts`` is
+    already sorted. numpy's stable sort of int64 takes twice its default
+    one, so ties are put in order afterwards, among the tied rows only.
+
+    >>> order, ordered = start_order(np.array([5, 1, 5, 1]))
+    >>> order.tolist(), ordered.tolist()
+    ([1, 3, 0, 2], [1, 1, 5, 5])
+    """
+    if len(starts) < 2 or not (starts[1:] < starts[:-1]).any():
+        return None, starts
+    order = np.argsort(starts)
+    ordered = starts[order]
+    tied = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if len(tied) * 8 > len(starts):
+        # Mostly ties: one stable sort costs less than sorting them apart.
+        order = np.argsort(starts, kind="stable")
+    elif len(tied):
+        slots = np.union1d(tied, tied + 1)
+        rows = order[slots]
+        order[slots] = rows[np.lexsort((rows, ordered[slots]))]
+    return order.astype(index_dtype(len(starts))), ordered
+
+
 def to_input_order(positions: np.ndarray, order: np.ndarray | None) -> np.ndarray:
     """Sorted-table positions as ascending positions of the input rows.
 
     ``order[i]`` is the input position of sorted row i; ``None`` means the
-    input was already sorted.
+    input was already sorted. A large answer is scattered into a bitmap of
+    the table and read back; a smaller one is sorted in ``order``'s own
+    (narrow) type, which sorts faster than int64.
 
     >>> to_input_order(np.array([0, 2]), np.array([2, 0, 1])).tolist()
     [1, 2]
     """
     if order is None:
         return positions.astype(np.int64, copy=False)
-    return np.sort(order[positions].astype(np.int64, copy=False))
+    rows = order[positions]
+    if len(rows) * _BITMAP_SHARE > len(order):
+        hit = np.zeros(len(order), dtype=bool)
+        hit[rows] = True
+        return np.flatnonzero(hit)
+    return np.sort(rows).astype(np.int64, copy=False)

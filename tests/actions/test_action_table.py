@@ -70,6 +70,41 @@ def test_generated_tables_agree_with_reference(table, atoms):
     assert table.during(atoms).tolist() == reference(table, atoms.atoms, "overlaps")
 
 
+# Enough short actions that a few long ones are kept apart by duration: 5,000
+# instants to 3 us spread over 50,000 us, with ties in start.
+_SHORT = np.random.default_rng(7).integers(0, 50_000, 5_000)
+long_actions = st.lists(
+    st.tuples(
+        st.integers(-10_000, 60_000) | st.just(time.NEG_INF),
+        st.integers(10**4, 10**9) | st.just(time.POS_INF),
+    ),
+    max_size=30,
+)
+
+
+@given(
+    long_actions,
+    st.integers(0, 2**32 - 1),
+    st.lists(st.tuples(bounds, bounds).map(sorted), max_size=3),
+    st.integers(-100, 60_000),
+    st.integers(0, 20_000),
+)
+def test_during_with_heavy_tailed_durations_matches_reference(long_rows, seed, extra, lo, width):
+    rows = [(s, s + d % 4) for s, d in zip(_SHORT.tolist(), range(len(_SHORT)), strict=True)]
+    for start, length in long_rows:
+        rows.append((start, time.POS_INF if length == time.POS_INF else start + length))
+    table = table_of([rows[i] for i in np.random.default_rng(seed).permutation(len(rows))])
+    atoms = PeriodSet.from_bounds(
+        [lo, *(a for a, _ in extra)], [lo + width, *(b for _, b in extra)]
+    )
+    for how in ("overlaps", "within"):
+        expected = reference(table, atoms.atoms, how)
+        assert table.during(atoms, how=how).tolist() == expected
+        starts = table.bounds()[0].tolist()
+        by_start = sorted(expected, key=lambda i: (starts[i], i))
+        assert table.during(atoms, how=how, order="start").tolist() == by_start
+
+
 @given(action_tables(max_size=10))
 def test_frame_round_trip_keeps_everything(table):
     again = ActionTable.from_frame(table.to_frame())

@@ -86,7 +86,7 @@ class ActionTable:
     [1]
     """
 
-    __slots__ = ("_columns", "_ends", "_form", "_ids", "_inverse", "_longest", "_order", "_starts")
+    __slots__ = ("_columns", "_ends", "_form", "_ids", "_inverse", "_order", "_split", "_starts")
 
     def __init__(
         self,
@@ -102,17 +102,13 @@ class ActionTable:
         marks its own views read-only.
         """
         ids, starts, ends = ids.view(), starts.view(), ends.view()
-        if len(starts) > 1 and (starts[1:] < starts[:-1]).any():
-            # Narrow the permutation before gathering with it: int64 positions
-            # of ten million rows are 80 MB that need not live any longer.
-            order = np.argsort(starts).astype(_index_dtype(len(starts)))
-            self._order: np.ndarray | None = order
-            self._starts, self._ends = starts[order], ends[order]
-        else:
-            self._order, self._starts, self._ends = None, starts, ends
+        # A stable order: the answer in start order is then a gather, ties in input order.
+        order, self._starts = kernels.start_order(starts)
+        self._order: np.ndarray | None = order
+        self._ends = ends if order is None else ends[order]
         for array in (self._starts, self._ends, ids):
             array.flags.writeable = False
-        self._longest = kernels.max_duration(self._starts, self._ends)
+        self._split = kernels.decompose(self._starts, self._ends)
         self._ids, self._columns, self._form = ids, dict(columns), dict(form)
         self._inverse: np.ndarray | None = None
 
@@ -300,7 +296,7 @@ class ActionTable:
         else:
             raise ArgumentError(f"{period_or_set!r} is not a Period or a PeriodSet")
         if how == "overlaps":
-            found = kernels.overlaps(self._starts, self._ends, *atoms, self._longest)
+            found = kernels.overlaps(self._starts, self._ends, *atoms, self._split)
         elif how == "within":
             found = kernels.within(self._starts, self._ends, *atoms)
         else:
@@ -309,10 +305,8 @@ class ActionTable:
             return kernels.to_input_order(found, self._order)
         if order != "start":
             raise ArgumentError(f"order={order!r} is unknown (expected 'input' or 'start')")
-        if self._order is None:
-            return found
-        rows = self._order[found].astype(np.int64)
-        return rows[np.lexsort((rows, self._starts[found]))]
+        # The kept order is stable, so ascending sorted positions are already by (start, input).
+        return found if self._order is None else self._order[found].astype(np.int64)
 
     def bounds(
         self, positions: Sequence[int] | np.ndarray | None = None
@@ -475,6 +469,8 @@ class ActionTable:
         arrays = [self._starts, self._ends, self._ids, *self._columns.values()]
         if self._order is not None:
             arrays.append(self._order)
+        for part in self._split.parts:
+            arrays.extend((part.rows, part.starts, part.ends))
         for column in self._form.values():
             arrays.extend(column.buffers())
         held = {"fixed": 0, "objects": 0}
@@ -523,11 +519,6 @@ class ActionTable:
 
 
 # --- building columns ------------------------------------------------------------
-
-
-def _index_dtype(n: int) -> type[np.signedinteger[Any]]:
-    """The narrowest integer type that holds every position of ``n`` rows."""
-    return np.int32 if n < 2**31 else np.int64
 
 
 def _is_whole(value: object) -> bool:

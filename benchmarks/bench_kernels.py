@@ -7,12 +7,20 @@ Cases, on the seeded actions of ``benchmarks.data`` (10 years, 0..4 h):
   permutation, and the answer costs a sort of the selected positions);
 * a PeriodSet of 1,000 atoms (working days, 09:00 to 17:00; 100 with
   ``--quick``), ``overlaps`` and ``within``;
+* the one period and the 1,000 atoms again with 0.1% of the actions lasting
+  1 to 10 years (a heavy tail of durations), where a scan bounded by the
+  longest action would cover years;
 * building the table from int64 arrays in random order, against one
   ``np.argsort`` of the starts.
 
+The hand-written peer is what a user would write knowing the data are
+sorted and the longest duration: binary searches on start-sorted arrays.
 Peers too slow for the full size (the plain Python loops, portion, a pandas
-mask per atom) run on a subsample and are scaled. DuckDB and polars are
-imported lazily and left out when they are not installed.
+mask per atom) run on a subsample and are scaled. DuckDB, polars, ailist and
+ncls are imported lazily and left out when they are not installed; ailist
+and ncls index half-open intervals, so they get ``end + 1`` (ailist on rank
+coordinates, as its positions are 32-bit), and their hits are sorted into
+ascending positions inside the timing, as the task asks.
 """
 
 from __future__ import annotations
@@ -55,9 +63,12 @@ class Peers:
         self.ids, self.starts, self.ends = columns["id"], columns["start"], columns["end"]
         self.n = len(self.starts)
         self.frame = pd.DataFrame({"s": self.starts, "e": self.ends}, copy=False)
+        self.longest = int((self.ends - self.starts).max()) if self.n else 0
         self._intervals: pd.IntervalIndex | None = None
         self._duckdb: Any = None
         self._polars: Any = None
+        self._ailist: Any = None
+        self._ncls: Any = None
 
     def intervals(self) -> pd.IntervalIndex:
         if self._intervals is None:
@@ -83,6 +94,31 @@ class Peers:
 
             self._polars = pl.DataFrame({"s": self.starts, "e": self.ends}).with_row_index("i")
         return self._polars
+
+    def ailist(self) -> tuple[Any, np.ndarray]:
+        """An AIList of the actions on rank coordinates, and the coordinates.
+
+        ailist holds uint32 positions, too narrow for microsecond instants:
+        each instant becomes its rank among every start and end, which keeps
+        every comparison, so the answers are the same.
+        """
+        if self._ailist is None:
+            from ailist import AIList
+
+            coords = np.unique(np.concatenate((self.starts, self.ends)))
+            lo = np.searchsorted(coords, self.starts)
+            hi = np.searchsorted(coords, self.ends) + 1
+            index = AIList.from_array(lo, hi, np.arange(self.n))
+            index.construct()
+            self._ailist = index, coords
+        return self._ailist
+
+    def ncls(self) -> Any:
+        if self._ncls is None:
+            from ncls import NCLS
+
+            self._ncls = NCLS(self.starts, self.ends + 1, np.arange(self.n, dtype=np.int64))
+        return self._ncls
 
     def python_rows(self, rows: int) -> tuple[list[int], list[int]]:
         return self.starts[:rows].tolist(), self.ends[:rows].tolist()
@@ -119,10 +155,10 @@ def _sorted_period_impls(
     boxes = [P.closed(s, e) for s, e in zip(*peers.python_rows(portion_rows), strict=True)]
     query = P.closed(lo, hi)
 
-    # What a user would write knowing the data are sorted and no action lasts
-    # longer than the generator's 4 hours.
+    # What a user would write knowing the data are sorted and how long the
+    # longest action lasts.
     def searchsorted() -> np.ndarray:
-        a = np.searchsorted(starts, lo - data.MAX_DURATION_US)
+        a = np.searchsorted(starts, lo - peers.longest)
         b = np.searchsorted(starts, hi, side="right")
         return a + np.flatnonzero(ends[a:b] >= lo)
 
@@ -139,6 +175,7 @@ def _sorted_period_impls(
             rows=portion_rows,
         ),
     ]
+    impls += _interval_index_impls(peers, np.array([lo]), np.array([hi]))
     if _installed("duckdb"):
         sql = "SELECT i FROM actions WHERE s <= $hi AND e >= $lo ORDER BY i"
         impls.append(
@@ -159,6 +196,46 @@ def _sorted_period_impls(
             )
         )
     return impls
+
+
+def _interval_index_impls(peers: Peers, lo: np.ndarray, hi: np.ndarray) -> list[Impl]:
+    """ailist and ncls, the specialised interval indexes, when installed (overlaps only)."""
+    impls = []
+    if _installed("ailist"):
+
+        def ailist() -> np.ndarray:
+            index, coords = peers.ailist()
+            first = np.searchsorted(coords, lo).tolist()
+            stop = np.searchsorted(coords, hi, side="right").tolist()
+            hits = [index.intersect_ids(a, b) for a, b in zip(first, stop, strict=True)]
+            return np.unique(np.concatenate(hits)) if len(hits) > 1 else np.sort(hits[0])
+
+        impls.append(Impl("ailist AIList.intersect_ids", ailist))
+    if _installed("ncls"):
+
+        def ncls() -> np.ndarray:
+            _, hits = peers.ncls().all_overlaps_both(lo, hi + 1, np.arange(len(lo)))
+            return np.unique(hits) if len(lo) > 1 else np.sort(hits)
+
+        impls.append(Impl("ncls all_overlaps_both", ncls))
+    return impls
+
+
+def _searchsorted_set(peers: Peers, lo: np.ndarray, hi: np.ndarray, how: str) -> Impl:
+    """The hand-written search for a set: one candidate range per atom, on sorted arrays."""
+    starts, ends = peers.starts, peers.ends
+
+    def run() -> np.ndarray:
+        first = np.searchsorted(starts, lo - peers.longest if how == "overlaps" else lo)
+        stop = np.searchsorted(starts, hi, side="right")
+        first[1:] = np.maximum(first[1:], stop[:-1])
+        lengths = np.maximum(stop - first, 0)
+        rows = np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        if how == "overlaps":
+            return rows[ends[rows] >= np.repeat(lo, lengths)]
+        return rows[ends[rows] <= np.repeat(hi, lengths)]
+
+    return Impl("hand-written np.searchsorted (pre-sorted)", run)
 
 
 def _working_days(count: int, seed: int) -> PeriodSet:
@@ -229,12 +306,14 @@ def _set_impls(
 
     impls = [
         Impl(PK, lambda: table.during(atoms, how=how)),
+        _searchsorted_set(peers, lo, hi, how),
         Impl("pandas merge_asof", merge_asof),
         Impl("pandas IntervalIndex.get_indexer", interval_index),
         Impl("pandas boolean mask per atom", masks, rows=mask_rows),
         Impl("plain Python loop (bisect)", python_loop, rows=loop_rows),
     ]
     if how == "overlaps":
+        impls += _interval_index_impls(peers, lo, hi)
         portion_rows = _subsample(peers.n, quick, 5_000)
         whole = P.Interval(*(P.closed(a, b) for a, b in zip(lo_list, hi_list, strict=True)))
         boxes = [P.closed(s, e) for s, e in zip(*peers.python_rows(portion_rows), strict=True)]
@@ -321,6 +400,40 @@ def _sorted_alike(starts: np.ndarray) -> Callable[[dict[str, Any]], None]:
     return check
 
 
+def _heavy_tailed(columns: dict[str, Any], seed: int = data.SEED) -> dict[str, Any]:
+    """The same actions with 0.1% of them (seeded) lasting 1 to 10 years instead."""
+    rng = np.random.default_rng(seed)
+    n = len(columns["start"])
+    year = 365 * 86_400 * 1_000_000
+    chosen = rng.choice(n, max(n // 1000, 1), replace=False)
+    ends = columns["end"].copy()
+    ends[chosen] = columns["start"][chosen] + rng.integers(year, 10 * year, len(chosen))
+    return {**columns, "end": ends}
+
+
+def _heavy_impls(table: ActionTable, peers: Peers, atoms: PeriodSet, quick: bool) -> list[Impl]:
+    """periodkit, the hand-written search (bounded by the longest action) and the indexes."""
+    lo, hi = atoms.bounds()
+    loop_rows = _subsample(peers.n, quick, 200_000)
+    loop_s, loop_e = peers.python_rows(loop_rows)
+    lo_list, hi_list = lo.tolist(), hi.tolist()
+
+    def python_loop() -> list[int]:
+        found = []
+        for i, s in enumerate(loop_s):
+            j = bisect.bisect_left(hi_list, s)
+            if j < len(hi_list) and loop_e[i] >= lo_list[j]:
+                found.append(i)
+        return found
+
+    return [
+        Impl(PK, lambda: table.during(atoms)),
+        _searchsorted_set(peers, lo, hi, "overlaps"),
+        *_interval_index_impls(peers, lo, hi),
+        Impl("plain Python loop (bisect)", python_loop, rows=loop_rows),
+    ]
+
+
 def cases(quick: bool) -> list[Case]:
     n = 20_000 if quick else 10_000_000
     columns = data.generate(n, form=False)
@@ -335,6 +448,9 @@ def cases(quick: bool) -> list[Case]:
     # In CI a pandas mask per atom over 1,000 atoms alone would take seconds.
     atoms = 100 if quick else 1_000
     days = _working_days(atoms, data.SEED)
+    heavy = _heavy_tailed(columns)
+    heavy_table = ActionTable.from_arrays(heavy["id"], heavy["start"], heavy["end"])
+    heavy_peers = Peers(heavy)
     return [
         Case(
             "one period, 1% of rows (overlaps)",
@@ -358,6 +474,18 @@ def cases(quick: bool) -> list[Case]:
             f"PeriodSet of {atoms:,} atoms (within)",
             n,
             _set_impls(table, peers, days, "within", quick),
+            check=_same_positions,
+        ),
+        Case(
+            "one period, 1% of rows, 0.1% lasting years (overlaps)",
+            n,
+            _heavy_impls(heavy_table, heavy_peers, PeriodSet([period]), quick),
+            check=_same_positions,
+        ),
+        Case(
+            f"PeriodSet of {atoms:,} atoms, 0.1% lasting years (overlaps)",
+            n,
+            _heavy_impls(heavy_table, heavy_peers, days, quick),
             check=_same_positions,
         ),
         Case(

@@ -23,8 +23,8 @@ from periodkit.periods import Period, PeriodSet, parse_span
 from periodkit.query import parse_activities, parse_fourme, parse_jsonapi
 from periodkit.query.evaluate import Table
 from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS
-from periodkit.query.jsonapi import ACTIONS
 from periodkit.service import Service
+from periodkit.service.routes.actions import ACTIONS, meta
 from periodkit.time import format_instant, parse_instant, parse_instants
 
 Dataset = Mapping[str, Any]
@@ -188,7 +188,7 @@ def _actions_by_category(dataset: Dataset) -> list[str]:
     return [
         *_section("Seed 003: actions, JSON:API paging"),
         f"GET /auth/actions?{request}",
-        f"  rows {result.positions.tolist()}; meta {parsed.meta(result.total)}",
+        f"  rows {result.positions.tolist()}; meta {meta(parsed.page, result.total)}",
     ]
 
 

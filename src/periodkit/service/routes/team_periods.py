@@ -43,7 +43,7 @@ def period_of(periods: TeamPeriods, period_id: str) -> PeriodRecord:
     when all ids are whole numbers, digits name one too (``"007"`` is 7).
 
     >>> periods = TeamPeriods.from_records([{"id": 1}])
-    >>> period_of(periods, "007").period_id
+    >>> period_of(periods, "001").period_id
     1
     >>> period_of(periods, "one")  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from periodkit.errors import NotFoundError
-from periodkit.query import Collection, Page, parse_jsonapi
+from periodkit.query import Collection, Page, Table, parse_jsonapi
 from periodkit.service.routing import Request, Response, Route
 from periodkit.time import format_instants
 
@@ -65,12 +65,26 @@ def _visible(request: Request, rows: np.ndarray | None = None) -> np.ndarray:
     return rows[table.equals("team_id", request.grant.team_id, rows, missing=True)]
 
 
+def _collection(request: Request) -> tuple[np.ndarray, Table]:
+    """The visible actions' rows and their query table, built once per team.
+
+    The actions never change while a service runs, so neither do these.
+    """
+    key = ("actions", request.grant.team_id)
+    found = request.data.cache.get(key)
+    if found is None:
+        rows = _visible(request)
+        frame = pd.DataFrame({"category": request.data.actions.column("category", rows)})
+        found = rows, Table.from_frame(frame, ACTIONS.columns, prepare=True)
+        request.data.cache[key] = found
+    return found
+
+
 def list_actions(request: Request) -> Response:
     """``{"data": [...], "meta": {...}}``: one page of the visible actions."""
     parsed = parse_jsonapi(request.params, ACTIONS)
-    rows = _visible(request)
-    frame = pd.DataFrame({"category": request.data.actions.column("category", rows)})
-    result = parsed.query.run(frame)
+    rows, table = _collection(request)
+    result = parsed.query.run(table)
     return Response(
         200,
         {

@@ -89,7 +89,7 @@ class Dataset:
     periods: TeamPeriods
     graph: EntityGraph
     actions: ActionTable
-    #: Seed-003 rendering reads the action records as loaded; keyed by id as text.
+    #: Action positions by id as text, as a path names them.
     action_rows: dict[str, int]
     entity_team: dict[str, Any]
     classes: dict[str, ActivityClass]

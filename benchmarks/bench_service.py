@@ -25,6 +25,7 @@ import numpy as np
 from benchmarks import data
 from benchmarks.bench_graph import dag_records
 from benchmarks.harness import Case, Impl
+from periodkit.demo import SEED_004_BODY
 from periodkit.periods import Period
 from periodkit.query import parse_activities
 from periodkit.service import Service
@@ -33,14 +34,6 @@ from periodkit.time import format_instants, span_micros
 
 OID = "T000027"
 FIELDS = {"Num": "int", "Details": "memo", "Activity": "memo", "Created_Date": "datetime"}
-#: The Activities example query: December 2019, by number descending, four fields.
-BODY = {
-    "offset": 0,
-    "sort": [{"property": "Num", "direction": "desc"}],
-    "limit": 0,
-    "fields": ["Num", "Details", "Activity", "Created_Date"],
-    "filters": [{"name": "Created_Date", "operation": "=", "value": "2019-12"}],
-}
 #: A two-week sprint of the generated ten years: about 0.4% of the actions.
 SPRINT = ("2020-03-02T00:00:00Z", "2020-03-15T23:59:59.999Z")
 
@@ -192,7 +185,7 @@ def cases(quick: bool) -> list[Case]:
     found = store.activities[OID]
 
     def activities_direct() -> Any:
-        query = parse_activities(BODY, kind.schema)
+        query = parse_activities(SEED_004_BODY, kind.schema)
         names = query.fields or kind.schema.names
         fields = [{"Name": name, "DataType": kind.schema.column(name).data_type} for name in names]
         positions = query.run(found.table).positions.tolist()
@@ -221,7 +214,7 @@ def cases(quick: bool) -> list[Case]:
         _route(
             "POST /api/v2/Activities/{oid}",
             activities,
-            lambda: service.handle("POST", f"/api/v2/Activities/{OID}", body=BODY).body,
+            lambda: service.handle("POST", f"/api/v2/Activities/{OID}", body=SEED_004_BODY).body,
             activities_direct,
         ),
         _route(

@@ -39,7 +39,7 @@ from periodkit.errors import ParseError, PeriodkitError, Problem, QueryError, Va
 from periodkit.graph import EntityGraph
 from periodkit.periods import PeriodRecord
 from periodkit.query import Schema, Table
-from periodkit.time import format_instant, format_instants, parse_instants, to_micros
+from periodkit.time import Precision, format_instant, format_instants, parse_instants, to_micros
 
 #: The keys of a dataset, in the order ``dump`` writes them.
 KEYS = (
@@ -105,7 +105,7 @@ class Dataset:
         []
         """
         written = {
-            "periods": lambda: [_period_record(p) for p in self.periods],
+            "periods": lambda: [period_record(p) for p in self.periods],
             "entities": lambda: [self.graph.record(entity_id) for entity_id in self.graph.ids],
             "actions": lambda: _action_records(self.actions),
             "activities": lambda: [
@@ -121,25 +121,31 @@ class Dataset:
         return document
 
 
-def _period_record(period: PeriodRecord) -> dict[str, Any]:
-    """A team period as a record of the dataset's ``periods`` list."""
+def period_record(period: PeriodRecord, precision: Precision = "us") -> dict[str, Any]:
+    """A team period as a record of the dataset's ``periods`` list, dates in the ISO
+    dialect to ``precision`` (``None`` for an infinity or a missing timestamp).
+
+    >>> [p] = TeamPeriods.from_records([{"id": 1, "start_date": "2024-07-01"}])
+    >>> period_record(p, "ms")["start_date"], period_record(p)["end_date"]
+    ('2024-07-01T00:00:00.000Z', None)
+    """
+
+    def text(micros: int | None) -> str | None:
+        return None if micros is None else format_instant(micros, precision=precision)
+
     data = period.data
     return {
         "id": period.period_id,
         "team_id": period.entity_id,
         "name": data["name"],
-        "start_date": _exact(period.period.lo),
-        "end_date": _exact(period.period.hi),
-        "created_at": _exact(data["created_at"]),
-        "updated_at": _exact(data["updated_at"]),
+        "start_date": text(period.period.lo),
+        "end_date": text(period.period.hi),
+        "created_at": text(data["created_at"]),
+        "updated_at": text(data["updated_at"]),
         "markers": [
-            {"name": m["name"], "timestamp": _exact(m["timestamp"])} for m in data["markers"]
+            {"name": m["name"], "timestamp": text(m["timestamp"])} for m in data["markers"]
         ],
     }
-
-
-def _exact(micros: int | None) -> str | None:
-    return None if micros is None else format_instant(micros, precision="us")
 
 
 def _action_records(table: ActionTable) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.actions.test_action_table import RECORDS
+from tests.actions.test_team_periods import PERIODS
 from tests.service.service_data import (
     SEED_ACTION_ID,
     bearer,
@@ -149,23 +151,6 @@ def test_a_period_keeps_to_its_team_even_without_tokens():
 
 
 # --- the same, on small records: rendering, ranges, ids and form_fields -------------
-
-PERIODS = [
-    {
-        "id": 1,
-        "team_id": "t1",
-        "name": "Sprint 32",
-        "start_date": "2024-08-12T00:00:00.000Z",
-        "end_date": "2024-08-25T23:59:59.999Z",
-        "created_at": "2024-08-01T11:58:19.349Z",
-        "updated_at": "2024-08-01T11:58:19.349Z",
-        "markers": [{"name": "Review", "timestamp": "2024-08-23T15:00:00Z"}],
-    },
-    {"id": 2, "team_id": "t1", "name": "Sprint 33", "start_date": "2024-08-26T00:00:00Z",
-     "end_date": "2024-09-08T23:59:59.999Z", "markers": []},
-    {"id": 3, "team_id": "t2", "name": "Other team", "start_date": "2024-08-01T00:00:00Z",
-     "end_date": None, "markers": []},
-]  # fmt: skip
 
 ACTIONS = [
     {"id": "late", "team_id": "t1", "start_date": "2024-08-20T10:00:00Z",
@@ -362,23 +347,6 @@ def test_bad_form_fields_are_refused_naming_the_value(value, quoted):
 
 
 # --- rendering actions ---------------------------------------------------------------
-
-RECORDS = [
-    {
-        "id": "a2",
-        "team_id": "t1",
-        "category": "call",
-        "description": "Follow up",
-        "status": "open",
-        "user": {"id": 7, "name": "Ann"},
-        "start_date": "2024-08-12T11:58:19.349Z",
-        "end_date": "2024-08-12T12:30:00Z",
-        "created_at": "2024-08-01T00:00:00Z",
-        "updated_at": "2024-08-02T00:00:00.5Z",
-        "form": {"department": "sales", "budget": 1200},
-    },
-    {"id": "a1", "start_date": "2024-08-12 09:00", "form": {"budget": None}},
-]
 
 
 def test_records_carry_every_field_in_the_iso_dialect():

@@ -26,8 +26,9 @@ from periodkit.errors import (
     QueryError,
 )
 from periodkit.periods import Period, PeriodRecord
+from periodkit.service.dataset import period_record
 from periodkit.service.routing import Request, Response, Route
-from periodkit.time import NEG_INF, POS_INF, format_instant, format_instants, span_micros
+from periodkit.time import NEG_INF, POS_INF, format_instants, span_micros
 
 _DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
 # Characters a path segment carries without escaping (RFC 3986 "unreserved").
@@ -154,28 +155,13 @@ def render_actions(
 
 
 def render_period(period: PeriodRecord) -> dict[str, Any]:
-    """One team period as it is written.
+    """One team period as it is written: the dataset's record to the millisecond, no team.
 
     >>> [p] = TeamPeriods.from_records([{"id": 1, "name": "Q3", "start_date": "2024-07-01"}])
     >>> render_period(p)["start_date"], render_period(p)["end_date"]
     ('2024-07-01T00:00:00.000Z', None)
     """
-    data = period.data
-    return {
-        "id": period.period_id,
-        "name": data["name"],
-        "start_date": format_instant(period.period.lo),
-        "end_date": format_instant(period.period.hi),
-        "created_at": _stamp(data["created_at"]),
-        "updated_at": _stamp(data["updated_at"]),
-        "markers": [
-            {"name": m["name"], "timestamp": _stamp(m["timestamp"])} for m in data["markers"]
-        ],
-    }
-
-
-def _stamp(micros: int | None) -> str | None:
-    return None if micros is None else format_instant(micros)
+    return {key: value for key, value in period_record(period, "ms").items() if key != "team_id"}
 
 
 def _range_side(value: str | None, name: str, side: int) -> int:

@@ -12,7 +12,9 @@ that give the same answer: the difference is what the facade costs.
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -148,6 +150,8 @@ def cases(quick: bool) -> list[Case]:
         (20_000, 2_000, 2_000) if quick else (1_000_000, 100_000, 100_000)
     )
     folder = Path(tempfile.mkdtemp(prefix="periodkit-bench-service-"))
+    # The cases read the file when they run, after this returns.
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     path = folder / "dataset.json"
     path.write_text(json.dumps(dataset(actions, entities, activities)))
     rss = {kind: peak_rss_mb(kind, path) for kind in ("service", "json")}

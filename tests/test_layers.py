@@ -92,8 +92,8 @@ class Import:
     type_only: bool
 
 
-def _module_name(path: Path) -> str:
-    relative = path.relative_to(PACKAGE_ROOT.parent).with_suffix("")
+def _module_name(path: Path, root: Path = PACKAGE_ROOT) -> str:
+    relative = path.relative_to(root.parent).with_suffix("")
     parts = list(relative.parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -313,3 +313,71 @@ def test_import_periodkit_leaves_pandas_unloaded() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- the wire -------------------------------------------------------------------
+
+#: Layers that speak HTTP: the service and the applications around it.
+WIRE_LAYERS = frozenset({"service", "app"})
+#: Standard-library packages of the web: URLs and HTTP.
+WIRE_PACKAGES = frozenset({"urllib", "http"})
+#: Reads a raw query string for callers of the grammars who hold one; it goes
+#: when the grammars take only the decoded pairs the service hands them.
+WIRE_READERS = frozenset({"periodkit.query.wire"})
+
+
+def wire_breaks(root: Path = PACKAGE_ROOT) -> list[str]:
+    """Every use of the wire below the service: a URL or HTTP import, or a status code.
+
+    A status code is an integer literal from 400 to 599 that is not an operand of
+    arithmetic (``year % 400`` is a calendar rule, not a status).
+    """
+    breaks = []
+    for path in sorted(root.rglob("*.py")):
+        module = _module_name(path, root)
+        if layer_of(module) in WIRE_LAYERS:
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        known = {module}
+        for imp in _imports(tree, known):
+            top = imp.target.split(".")[0]
+            if top in WIRE_PACKAGES and module not in WIRE_READERS:
+                breaks.append(f"{module}:{imp.line} imports {imp.target}")
+        breaks.extend(_status_codes(tree, module))
+    return breaks
+
+
+def _status_codes(tree: ast.AST, module: str) -> list[str]:
+    operands = {
+        id(side)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.BinOp)
+        for side in (node.left, node.right)
+    }
+    return [
+        f"{module}:{node.lineno} uses the status code {node.value}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and type(node.value) is int
+        and 400 <= node.value <= 599
+        and id(node) not in operands
+    ]
+
+
+def test_the_wire_lives_in_the_service() -> None:
+    assert wire_breaks() == []
+
+
+def test_a_url_import_or_a_status_below_the_service_breaks_the_rule(tmp_path: Path) -> None:
+    package = tmp_path / "periodkit"
+    (package / "actions").mkdir(parents=True)
+    (package / "actions" / "forms.py").write_text(
+        "from urllib.parse import unquote\nimport http\nSTATUS = 404\nLEAP = 2000 % 400\n"
+    )
+    (package / "service").mkdir()
+    (package / "service" / "errors.py").write_text("from http import HTTPStatus\nNOT_FOUND = 404\n")
+    assert wire_breaks(package) == [
+        "periodkit.actions.forms:1 imports urllib.parse",
+        "periodkit.actions.forms:2 imports http",
+        "periodkit.actions.forms:3 uses the status code 404",
+    ]

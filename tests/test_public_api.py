@@ -20,6 +20,7 @@ PUBLIC = {
     "PeriodkitError",
     "Query",
     "QueryError",
+    "Service",
     "ValidationError",
     "format_instant",
     "parse_activities",
@@ -58,6 +59,9 @@ assert set(periodkit.__all__) <= set(dir(periodkit))
 from periodkit import ActionTable, Query, parse_activities
 from periodkit.actions import ActionTable as table_class
 assert ActionTable is table_class and "pandas" in sys.modules
+from periodkit import Service
+from periodkit.service import Service as service_class
+assert Service is service_class
 assert periodkit.Query is Query and callable(parse_activities)
 try:
     periodkit.no_such_name

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from periodkit.actions import ActionTable
     from periodkit.graph import EntityGraph
     from periodkit.query import Query, parse_activities
+    from periodkit.service import Service
 
 # The domain's names are loaded when first used: pandas alone takes longer to
 # import than all of the rest, and a user of periods needs none of them.
@@ -38,6 +39,7 @@ _LAZY = {
     "EntityGraph": "periodkit.graph",
     "Query": "periodkit.query",
     "parse_activities": "periodkit.query",
+    "Service": "periodkit.service",
 }
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "PeriodkitError",
     "Query",
     "QueryError",
+    "Service",
     "ValidationError",
     "format_instant",
     "parse_activities",

@@ -17,15 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from periodkit.actions.table import ActionTable
-from periodkit.actions.team_periods import TeamPeriods
 from periodkit.errors import ValidationError
 from periodkit.graph.entity_graph import EntityGraph
 from periodkit.periods import Period, PeriodSet, parse_span
 from periodkit.query import parse_activities, parse_fourme, parse_jsonapi
 from periodkit.query.evaluate import Table
 from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS
-from periodkit.query.jsonapi import ACTIONS
+from periodkit.service import Service
+from periodkit.service.routes.actions import ACTIONS, meta
 from periodkit.time import format_instant, parse_instant, parse_instants
 
 Dataset = Mapping[str, Any]
@@ -96,15 +95,18 @@ def _time_and_periods() -> list[str]:
 
 
 def _team_periods(dataset: Dataset) -> list[str]:
-    periods = TeamPeriods.from_records(dataset.get("periods", []))
-    table = ActionTable.from_records(dataset.get("actions", []))
-    found = periods.overlapping("2024-08-20", "2024-08-31")
-    answer = periods.actions("period-sprint-33", table, '["department", "budget"]')
+    service = Service.from_dataset({key: dataset[key] for key in ("periods", "actions")})
+    found = service.handle("GET", "/periods", "start_date=2024-08-20&end_date=2024-08-31").body
+    answer = service.handle(
+        "GET", "/periods/period-sprint-33/actions", {"form_fields": '["department", "budget"]'}
+    ).body
     shown = answer["actions"][:3]
     return [
         *_section("Seed 000: team periods and the actions during them"),
         "periods overlapping 2024-08-20..2024-08-31: "
-        + ", ".join(f"{p['name']} ({p['start_date']} .. {p['end_date']})" for p in found),
+        + ", ".join(
+            f"{p['name']} ({p['start_date']} .. {p['end_date']})" for p in found["periods"]
+        ),
         f"Sprint 33: {len(answer['actions'])} actions, {len(answer['notes'])} with missing fields",
         *(
             f"  {a['start_date']}  {a['category']:<10} {a['id']:<36} form={a['form']}"
@@ -186,7 +188,7 @@ def _actions_by_category(dataset: Dataset) -> list[str]:
     return [
         *_section("Seed 003: actions, JSON:API paging"),
         f"GET /auth/actions?{request}",
-        f"  rows {result.positions.tolist()}; meta {parsed.meta(result.total)}",
+        f"  rows {result.positions.tolist()}; meta {meta(parsed.page, result.total)}",
     ]
 
 

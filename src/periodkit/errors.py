@@ -15,8 +15,8 @@
         ├── SortError               a sort key or direction that is not allowed (``names``)
         ├── PagingError             an offset, limit, page or page size out of its rules (``value``)
         ├── BodyShapeError          a request body or parameter of the wrong JSON shape
-        ├── InvalidPeriodIdError    a period id that is not of the form ids take (seed 000)
-        └── InvalidFormFieldsError  a form_fields value that is not an array of names (seed 000)
+        ├── InvalidPeriodIdError    a period id that is not of the form ids take
+        └── InvalidFormFieldsError  a form_fields value that is not an array of names
 
 Every message quotes the offending value and says what was expected, so that
 the service facade can pass it to a caller unchanged.

@@ -111,9 +111,11 @@ def test_frame_round_trip_keeps_everything(table):
     assert again.ids.tolist() == table.ids.tolist()
     for left, right in zip(again.bounds(), table.bounds(), strict=True):
         assert_array_equal(left, right)
-    assert again.records(range(len(table)), table.form_fields) == table.records(
-        range(len(table)), table.form_fields
-    )
+    assert again.form_fields == table.form_fields
+    for name in table.form_fields:
+        left = again.form_values(name, range(len(table)))
+        right = table.form_values(name, range(len(table)))
+        assert left[0].tolist() == right[0].tolist() and left[1] == right[1]
 
 
 RECORDS = [
@@ -134,21 +136,14 @@ RECORDS = [
 ]
 
 
-def test_records_carry_every_field_in_the_iso_dialect():
+def test_form_values_of_chosen_rows_in_their_order():
     table = ActionTable.from_records(RECORDS)
-    records, notes = table.records([0, 1], ["department", "budget"])
-    assert records[0] == {
-        **{k: v for k, v in RECORDS[0].items() if k not in ("form",)},
-        "start_date": "2024-08-12T11:58:19.349Z",
-        "end_date": "2024-08-12T12:30:00.000Z",
-        "created_at": "2024-08-01T00:00:00.000Z",
-        "updated_at": "2024-08-02T00:00:00.500Z",
-        "form": {"department": "sales", "budget": 1200},
-    }
-    assert records[1]["end_date"] == records[1]["start_date"] == "2024-08-12T09:00:00.000Z"
-    assert records[1]["category"] is None
-    assert records[1]["form"] == {"budget": None}
-    assert notes == [{"action_id": "a1", "missing_fields": ["department"]}]
+    present, values = table.form_values("budget", [1, 0])
+    assert present.tolist() == [True, True] and values == [None, 1200]
+    present, values = table.form_values("department", [1, 0])
+    assert present.tolist() == [False, True] and values == ["sales"]
+    present, values = table.form_values("colour", [0])
+    assert present.tolist() == [False] and values == []
 
 
 def test_the_three_constructors_agree():
@@ -157,8 +152,11 @@ def test_the_three_constructors_agree():
     for name in ("start_date", "end_date", "created_at", "updated_at"):
         frame[name] = pd.to_datetime(frame[name], format="ISO8601", utc=True)
     from_frame = ActionTable.from_frame(frame)
-    every = ["department", "budget"]
-    assert from_frame.records([0, 1], every) == from_records.records([0, 1], every)
+    for name in ("department", "budget"):
+        left, right = from_frame.form_values(name, [0, 1]), from_records.form_values(name, [0, 1])
+        assert left[0].tolist() == right[0].tolist() and left[1] == right[1]
+    for name in ("category", "user", "created_at", "updated_at"):
+        assert from_frame.column(name).tolist() == from_records.column(name).tolist()
     from_arrays = ActionTable.from_arrays(["a2", "a1"], *from_records.bounds())
     assert_array_equal(from_arrays.bounds()[0], from_records.bounds()[0])
     assert_array_equal(from_arrays.during(Period("2024-08-12T10:00:00Z")), [0])
@@ -211,7 +209,7 @@ def test_empty_table():
     table = ActionTable.from_records([])
     assert len(table) == 0
     assert table.during(~PeriodSet()).tolist() == []
-    assert table.records([], ["x"]) == ([], [])
+    assert table.form_values("x", [])[0].tolist() == []
 
 
 @given(periods())
@@ -222,7 +220,7 @@ def test_infinite_actions_overlap_everything(period):
     assert table.during(period).tolist() == ([0, 1] if period.lo <= 0 else [0])
 
 
-# --- form_fields -------------------------------------------------------------
+# --- custom form fields -------------------------------------------------------------
 
 
 # JSON values of every kind, lists of one length included (numpy would
@@ -231,28 +229,17 @@ json_values = st.integers() | st.text(max_size=2) | st.none() | st.lists(st.inte
 forms = st.dictionaries(st.sampled_from(["a", "b", "c"]), json_values)
 
 
-@given(
-    st.lists(forms, max_size=12),
-    st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=4),
-    st.data(),
-)
-def test_projection_and_notes_match_reference(rows, asked, data):
+@given(st.lists(forms, max_size=12), st.sampled_from(["a", "b", "c", "d"]), st.data())
+def test_form_values_match_reference(rows, name, data):
     table = ActionTable.from_records(
         {"id": i, "start_date": "2024-01-01", "form": form} for i, form in enumerate(rows)
     )
     chosen = data.draw(
         st.lists(st.integers(0, max(len(rows) - 1, 0)), max_size=len(rows)) if rows else st.just([])
     )
-    records, notes = table.records(chosen, asked)
-    wanted = list(dict.fromkeys(asked))
-    assert [r["form"] for r in records] == [
-        {k: rows[i][k] for k in wanted if k in rows[i]} for i in chosen
-    ]
-    assert notes == [
-        {"action_id": i, "missing_fields": [k for k in wanted if k not in rows[i]]}
-        for i in chosen
-        if any(k not in rows[i] for k in wanted)
-    ]
+    present, values = table.form_values(name, chosen)
+    assert present.tolist() == [name in rows[i] for i in chosen]
+    assert values == [rows[i][name] for i in chosen if name in rows[i]]
 
 
 # --- memory ------------------------------------------------------------------
@@ -363,12 +350,12 @@ def test_records_must_be_a_list(records):
     assert only_problem(caught) == ("", f"the action records must be a list, not {records!r}")
 
 
-@pytest.mark.parametrize("method", ["records", "bounds", "column"])
+@pytest.mark.parametrize("method", ["form_values", "bounds", "column"])
 @pytest.mark.parametrize("bad", [2, -1])
 def test_positions_outside_the_table_are_refused(method, bad):
     table = ActionTable.from_arrays(["a", "b"], [5, 0])
     call = {
-        "records": lambda: table.records([0, bad]),
+        "form_values": lambda: table.form_values("x", [0, bad]),
         "bounds": lambda: table.bounds([0, bad]),
         "column": lambda: table.column("id", [0, bad]),
     }[method]
@@ -382,7 +369,7 @@ def test_positions_outside_the_table_are_refused(method, bad):
 
 def test_positions_must_be_row_numbers():
     with pytest.raises(ArgumentError) as caught:
-        ActionTable.from_arrays(["a"], [0]).records(["a"])
+        ActionTable.from_arrays(["a"], [0]).form_values("x", ["a"])
     assert caught.value.location == "positions"
     assert "['a']" in str(caught.value)
 

@@ -1,55 +1,10 @@
-"""Custom form fields: the form_fields parameter and sparse columns."""
-
-import json
-from urllib.parse import quote
+"""Custom form fields: sparse columns."""
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from periodkit.actions.forms import SparseColumn, form_columns, parse_form_fields
-from periodkit.errors import InvalidFormFieldsError
-
-
-def test_form_fields_arrive_url_encoded_decoded_or_as_a_list():
-    text = json.dumps(["department", "budget"])
-    assert parse_form_fields(quote(text)) == ["department", "budget"]
-    assert parse_form_fields(text) == ["department", "budget"]
-    assert parse_form_fields(text.encode()) == ["department", "budget"]
-    assert parse_form_fields(["department"]) == ["department"]
-    assert parse_form_fields("[]") == []
-    assert parse_form_fields(None) is None
-
-
-def test_a_name_with_a_percent_sign_is_not_decoded_twice():
-    assert parse_form_fields('["100%25 done"]') == ["100%25 done"]
-    assert parse_form_fields(quote('["100%25 done"]')) == ["100%25 done"]
-
-
-def test_duplicates_are_asked_for_once_at_their_first_place():
-    assert parse_form_fields('["b", "a", "b", "a"]') == ["b", "a"]
-
-
-@pytest.mark.parametrize(
-    ("value", "quoted"),
-    [
-        ('["a", ""]', "''"),
-        ('["a", 1]', "1"),
-        ('["a", null]', "None"),
-        ('[["a"]]', "['a']"),
-        ('{"a": 1}', '{"a": 1}'),
-        ('"department"', "'\"department\"'"),
-        ("department", "'department'"),
-        ("%5B%22a%22", "'%5B%22a%22'"),
-        (5, "5"),
-    ],
-)
-def test_bad_form_fields_are_refused_naming_the_value(value, quoted):
-    with pytest.raises(InvalidFormFieldsError) as caught:
-        parse_form_fields(value)
-    assert quoted in str(caught.value)
-    assert caught.value.location == "form_fields"
+from periodkit.actions.forms import SparseColumn, form_columns
 
 
 @given(st.integers(0, 300), st.data())

@@ -6,7 +6,6 @@ import pytest
 
 from periodkit.errors import PagingError, QueryError
 from periodkit.query import (
-    ACTIONS,
     OUT_OF_OFFICE_PERIODS,
     Collection,
     Page,
@@ -38,15 +37,12 @@ def test_a_collection_must_type_every_column_it_names():
         Collection(columns={"id": "int"}, filters={}, default_sort=(SortKey("rank"),))
 
 
-def test_both_endpoint_descriptions_are_collections():
+def test_the_out_of_office_description_is_a_collection():
     assert isinstance(OUT_OF_OFFICE_PERIODS, Collection)
-    assert isinstance(ACTIONS, Collection)
     assert (OUT_OF_OFFICE_PERIODS.default_page_size, OUT_OF_OFFICE_PERIODS.max_page_size) == (
         20,
         100,
     )
-    assert (ACTIONS.default_page_size, ACTIONS.max_page_size) == (20, 250)
-    assert ACTIONS.schema.names == ("category",)
 
 
 def test_both_grammars_take_page_sizes_and_order_from_the_collection():

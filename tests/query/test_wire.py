@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from periodkit.errors import BodyShapeError
-from periodkit.query import parse_fourme, parse_jsonapi
+from periodkit.query import Collection, parse_fourme, parse_jsonapi
 from periodkit.query.activities import parse_activities_form
 
 PARSERS = {
     "fourme": parse_fourme,
-    "jsonapi": parse_jsonapi,
+    "jsonapi": lambda params: parse_jsonapi(params, Collection(columns={}, filters={})),
     "activities_form": lambda params: parse_activities_form(params, {"Num": "int"}),
 }
 

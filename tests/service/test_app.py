@@ -145,6 +145,20 @@ def test_dump_loads_into_a_service_that_answers_the_same():
     ]
 
 
+def test_new_period_ids_survive_a_dump():
+    document = {"entities": [{"id": "a"}, {"id": "b"}]}
+    service = Service.from_dataset(document)
+    for entity in ("a", "b", "a"):
+        body = {"periods": [{"start_date": "2020-01-01"}]}
+        assert service.handle("PUT", f"/period/update/{entity}", body=body).status == 200
+    reloaded = Service.from_dataset(json.loads(json.dumps(service.dump())))
+    for answering in (service, reloaded):
+        body = {"periods": [{"start_date": "2021-01-01"}]}
+        answering.handle("PUT", "/period/update/a", body=body)
+        owned = answering.handle("GET", "/period/view/a").body["owned"]
+        assert [p["period_id"] for p in owned] == ["a:1", "a:2", "a:3"]
+
+
 def test_from_a_path(tmp_path):
     path = tmp_path / "dataset.json"
     path.write_text(json.dumps(seed_dataset()))

@@ -6,7 +6,7 @@ import pytest
 from tests.service.service_data import seed_dataset, team_dataset
 
 from periodkit.errors import ValidationError
-from periodkit.service.dataset import load
+from periodkit.service.dataset import KEYS, load
 
 
 def problems(document) -> list[str]:
@@ -15,19 +15,44 @@ def problems(document) -> list[str]:
     return [p["pointer"] for p in caught.value.problems]
 
 
-def test_the_seed_datasets_load_and_dump_as_given():
+def test_the_seed_datasets_dump_to_a_fixed_point():
     for document in (seed_dataset(), team_dataset()):
-        data = load(document)
-        dumped = data.dump()
-        assert list(dumped) == [k for k in dumped if k in document]
-        assert {k: v for k, v in dumped.items() if k != "entities"} == {
-            k: v for k, v in document.items() if k != "entities"
-        }
+        dumped = load(document).dump()
+        assert list(dumped) == [k for k in KEYS if k in dumped]
+        for key in ("teams", "activity_classes", "tokens"):
+            assert dumped.get(key) == document.get(key)
+        assert len(dumped["actions"]) == len(document["actions"])
         assert load(dumped).dump() == dumped
 
 
+def test_a_dump_writes_actions_and_periods_exactly():
+    action = {"id": 1, "start_date": "2024-01-01T00:00:00.000001Z", "form": {"x": [1]}}
+    period = {"id": "p", "name": "P", "start_date": "2024-01-01", "markers": []}
+    dumped = load({"actions": [action], "periods": [period]}).dump()
+    assert dumped["actions"] == [
+        {
+            "id": 1,
+            "start_date": "2024-01-01T00:00:00.000001Z",
+            "end_date": "2024-01-01T00:00:00.000001Z",
+            "form": {"x": [1]},
+        }
+    ]
+    assert dumped["periods"] == [
+        {
+            "id": "p",
+            "team_id": None,
+            "name": "P",
+            "start_date": "2024-01-01T00:00:00.000000Z",
+            "end_date": None,
+            "created_at": None,
+            "updated_at": None,
+            "markers": [],
+        }
+    ]
+
+
 def test_every_key_is_optional():
-    assert load({}).dump() == {"entities": []}
+    assert load({}).dump() == {"periods": [], "entities": [], "actions": [], "activities": []}
 
 
 def test_every_problem_is_reported_with_its_pointer():

@@ -1,9 +1,8 @@
-"""Custom form fields: sparse storage over a table's rows, and the ``form_fields`` parameter.
+"""Custom form fields: sparse storage over a table's rows.
 
 Most actions carry only a few of a team's custom fields, so each field is a
 ``SparseColumn``: a bitmap of the rows that have it, a running count per 64
-rows, and the values of those rows only. ``parse_form_fields`` reads the
-seed-000 ``form_fields`` parameter in every form it arrives in.
+rows, and the values of those rows only.
 
 >>> columns = form_columns(3, [{"budget": 10}, None, {"budget": 20, "site": "Oakland"}])
 >>> sorted(columns), columns["budget"].values().tolist()
@@ -12,64 +11,15 @@ seed-000 ``form_fields`` parameter in every form it arrives in.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import ArgumentError, InvalidFormFieldsError
+from periodkit.errors import ArgumentError
 
 _WORD = 64
-
-
-def parse_form_fields(value: object) -> list[str] | None:
-    """The field names a ``form_fields`` value asks for, in order, each once.
-
-    Takes the URL-encoded JSON text of the query string, the decoded JSON
-    text, or an already-decoded list; ``None`` means the parameter is absent.
-    A repeated name is asked for once, at its first place.
-
-    >>> parse_form_fields("%5B%22department%22%2C%22budget%22%2C%22department%22%5D")
-    ['department', 'budget']
-    >>> parse_form_fields('["department", ""]')
-    Traceback (most recent call last):
-    ...
-    periodkit.errors.InvalidFormFieldsError: form_fields item 1 is '', expected a non-empty string
-    """
-    if value is None:
-        return None
-    items = value
-    if isinstance(value, str | bytes):
-        items = _decode_json(value.decode() if isinstance(value, bytes) else value)
-    if not isinstance(items, list | tuple):
-        raise InvalidFormFieldsError(
-            f'form_fields {value!r} is not a JSON array of strings such as ["department", "budget"]'
-        )
-    names: dict[str, None] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, str) or not item:
-            raise InvalidFormFieldsError(
-                f"form_fields item {index} is {item!r}, expected a non-empty string"
-            )
-        names.setdefault(item)
-    return list(names)
-
-
-def _decode_json(text: str) -> Any:
-    # Already-decoded text is tried first, so that a field name holding a
-    # "%" is not decoded twice.
-    for candidate in (text, unquote(text)):
-        try:
-            return json.loads(candidate)
-        except ValueError:
-            continue
-    raise InvalidFormFieldsError(
-        f"form_fields {text!r} is not a JSON array of strings such as "
-        '["department", "budget"] (URL-encoded)'
-    )
 
 
 class SparseColumn:

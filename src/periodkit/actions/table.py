@@ -1,4 +1,4 @@
-"""Actions as a columnar table, and the ``form_fields`` projection of their custom fields.
+"""Actions as a columnar table, and the projection of their custom fields.
 
 An ``ActionTable`` keeps one array per field of SPEC section 4. Start and end
 are int64 microseconds held sorted by start (with the permutation back to
@@ -17,9 +17,9 @@ per 64 actions, and the values of those actions only.
 ... ])
 >>> table.during(Period("2024-08-12", "2024-08-12T23:59:59")).tolist()
 [0]
->>> records, notes = table.records([1, 0], form_fields=["department"])
->>> [r["id"] for r in records], records[1]["form"], notes
-(['a2', 'a1'], {'department': 'sales'}, [{'action_id': 'a2', 'missing_fields': ['department']}])
+>>> present, values = table.form_values("department", [1, 0])
+>>> present.tolist(), values
+([False, True], ['sales'])
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from periodkit import kernels
-from periodkit.actions.forms import SparseColumn, form_columns, object_array, parse_form_fields
+from periodkit.actions.forms import SparseColumn, form_columns, object_array
 from periodkit.documents import Document, containers, keys, short
 from periodkit.errors import ArgumentError, ParseError, Problem, ValidationError, problem_at
 from periodkit.periods import Period, PeriodSet
@@ -40,7 +40,6 @@ from periodkit.time import (
     LAST_US,
     NAT,
     format_instant,
-    format_instants,
     normalise_vector,
     to_micros,
     to_micros_column,
@@ -76,8 +75,8 @@ class ActionTable:
     """Actions held column by column, start and end sorted by start for the kernels.
 
     Build one with ``from_records``, ``from_frame`` or ``from_arrays``. Row
-    positions (what ``during`` returns and ``records`` takes) are those of the
-    input.
+    positions (what ``during`` returns and ``column`` and ``form_values``
+    take) are those of the input.
 
     >>> table = ActionTable.from_arrays(["b", "a"], [20, 10], [30, 10])
     >>> table.during(PeriodSet([Period.from_micros(10, 20)])).tolist(), table.ids.tolist()
@@ -380,55 +379,27 @@ class ActionTable:
         found = codes == code
         return (found | (codes == -1)) if missing else found
 
-    def records(
-        self, positions: Sequence[int] | np.ndarray, form_fields: Sequence[str] | None = None
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The actions at input positions, in that order, as JSON-ready dicts, and notes.
+    def form_values(
+        self, name: str, positions: Sequence[int] | np.ndarray
+    ) -> tuple[np.ndarray, list[Any]]:
+        """For the actions at input positions: whether each has custom field ``name``, and
+        the values of those that do, in order, as plain Python objects.
 
-        Each record holds every field of SPEC section 4 (dates in the ISO
-        dialect, ``.mmmZ``; ``None`` where the action has no value) and under
-        ``form`` the requested custom fields it has. ``notes`` lists
-        ``{"action_id", "missing_fields"}`` for each action lacking some.
+        A field no action has is absent everywhere.
 
-        >>> action = {"id": "a", "start_date": "2024-08-12", "form": {"x": 1}}
-        >>> table = ActionTable.from_records([action])
-        >>> records, notes = table.records([0], ["x", "y"])
-        >>> records[0]["form"], notes
-        ({'x': 1}, [{'action_id': 'a', 'missing_fields': ['y']}])
+        >>> table = ActionTable.from_records([
+        ...     {"id": "a", "start_date": "2024-08-12", "form": {"x": 1}},
+        ...     {"id": "b", "start_date": "2024-08-12"}])
+        >>> present, values = table.form_values("x", [1, 0])
+        >>> present.tolist(), values
+        ([False, True], [1])
         """
         rows = self._positions(positions)
-        names = parse_form_fields(form_fields) or []
-        columns: dict[str, list[Any]] = {}
-        for name in FIELDS[:-1]:
-            cells = self.column(name, rows)
-            if name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
-                cells = format_instants(cells)
-            columns[name] = cells.tolist()
-        forms: list[dict[str, Any]] = [{} for _ in rows]
-        missing: list[list[str]] = [[] for _ in rows]
-        for name in names:
-            column = self._form.get(name)
-            present = np.zeros(len(rows), dtype=bool)
-            values: list[Any] = []
-            if column is not None:
-                present, found = column.lookup(rows)
-                values = _plain(found)
-            found_at = iter(values)
-            for index, has in enumerate(present.tolist()):
-                if has:
-                    forms[index][name] = next(found_at)
-                else:
-                    missing[index].append(name)
-        records = [
-            {**{name: columns[name][index] for name in FIELDS[:-1]}, "form": forms[index]}
-            for index in range(len(rows))
-        ]
-        notes = [
-            {"action_id": records[index]["id"], "missing_fields": lacking}
-            for index, lacking in enumerate(missing)
-            if lacking
-        ]
-        return records, notes
+        column = self._form.get(name)
+        if column is None:
+            return np.zeros(len(rows), dtype=bool), []
+        present, found = column.lookup(rows)
+        return present, _plain(found)
 
     def to_frame(self) -> pd.DataFrame:
         """The table back as pandas, in input order: one column per stored field.

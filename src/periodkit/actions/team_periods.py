@@ -1,55 +1,37 @@
-"""Team periods (seed 000): a team's named timeframes, and the actions during one.
+"""Team periods: a team's named timeframes, sorted by start and looked up by id.
 
-Two operations serve ``GET /periods`` and ``GET /periods/{period_id}/actions``:
-``TeamPeriods.overlapping`` lists the periods that overlap a date range, and
-``TeamPeriods.actions`` lists the actions of the period's team that occur
-during the period, ordered by start, with their requested custom fields.
-Both answer in the wire shapes of CONVENTIONS.md, seed 000 (ISO dates with
-milliseconds and ``Z``; ``null`` for an infinite bound), and raise errors
-the service facade maps to its statuses: ``InvalidPeriodIdError`` (400
-"Invalid period_id"), ``NotFoundError`` of kind ``"period"`` (404 "Period
-Not Found"), ``InvalidFormFieldsError`` (400 "Invalid form_fields") and a
-``QueryError`` located at ``start_date`` or ``end_date`` for a bad range.
+``TeamPeriods.overlapping`` lists the periods that overlap a period of time,
+one team's or every team's. Each period is a ``PeriodRecord`` whose
+``period_id`` is the record's id, whose ``entity_id`` is its team and whose
+``data`` holds the name, the ``created_at`` and ``updated_at`` instants and
+the markers (instants as int64 microseconds, None when absent).
 
 >>> periods = TeamPeriods.from_records([
 ...     {"id": 1, "team_id": "t1", "name": "Q3", "start_date": "2024-07-01T00:00:00Z",
 ...      "end_date": "2024-09-30T23:59:59.999Z", "markers": []},
 ... ])
->>> [p["name"] for p in periods.overlapping("2024-09", "2024-12")]
+>>> [p.data["name"] for p in periods.overlapping(Period("2024-09-01", "2024-12-31"))]
 ['Q3']
->>> periods.overlapping("2024-10-01", None)
+>>> periods.overlapping(Period("2024-10-01"))
 []
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from periodkit import kernels
-from periodkit.actions.forms import parse_form_fields
-from periodkit.actions.table import ActionTable
 from periodkit.documents import Document, keys, short, values_at
-from periodkit.errors import (
-    ArgumentError,
-    InvalidPeriodIdError,
-    NotFoundError,
-    ParseError,
-    QueryError,
-)
+from periodkit.errors import ArgumentError
 from periodkit.periods import Period, PeriodRecord
-from periodkit.time import NEG_INF, POS_INF, format_instant, span_micros
 
 FIELDS = ("id", "team_id", "name", "start_date", "end_date", "created_at", "updated_at", "markers")
 _RECORD_KEYS = keys(*FIELDS)
 _MARKER_KEYS = keys("name", "timestamp")
 _DATES = ("*/start_date", "*/end_date", "*/created_at", "*/updated_at", "*/markers/*/timestamp")
-_DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
-# Characters a path segment carries without escaping (RFC 3986 "unreserved").
-_TOKEN = re.compile(r"[A-Za-z0-9._~-]{1,128}", re.ASCII)
 
 
 class TeamPeriods:
@@ -104,107 +86,43 @@ class TeamPeriods:
     def __len__(self) -> int:
         return len(self._periods)
 
-    def get(self, period_id: object) -> PeriodRecord:
-        """The period a path's ``period_id`` names.
+    def __iter__(self) -> Iterator[PeriodRecord]:
+        """The periods, sorted by start."""
+        return iter(self._periods)
 
-        Every loaded period is found by its id as text, whatever its spelling;
-        when all ids are whole numbers, digits name one too (``"007"`` is 7).
-        An id that names no period is ``InvalidPeriodIdError`` (400) if it is
-        not of the id form either, else ``NotFoundError`` (404).
+    @property
+    def whole_ids(self) -> bool:
+        """Whether every period's id is a whole number (and there is at least one period)."""
+        return self._whole_ids
+
+    def find(self, key: str) -> PeriodRecord | None:
+        """The period whose id, written as text, is ``key``; None when none is.
 
         >>> periods = TeamPeriods.from_records([{"id": 1}, {"id": "Q3 2024"}])
-        >>> periods.get("1").period_id, periods.get("Q3 2024").period_id
-        (1, 'Q3 2024')
-        >>> TeamPeriods.from_records([{"id": 1}]).get("007")
-        Traceback (most recent call last):
-        ...
-        periodkit.errors.NotFoundError: period '007' not found
-        >>> TeamPeriods.from_records([{"id": 1}]).get("one")  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        periodkit.errors.InvalidPeriodIdError: period_id 'one' is not a period id (expected ...)
+        >>> periods.find("1").period_id, periods.find("Q3 2024").period_id, periods.find("2")
+        (1, 'Q3 2024', None)
         """
-        # bool is an int, but True is no one's id.
-        text = (
-            str(period_id)
-            if isinstance(period_id, int | str) and not isinstance(period_id, bool)
-            else None
-        )
-        if text is not None and text in self._by_id:
-            return self._by_id[text]
-        if self._whole_ids:
-            if text is None or not _DIGITS.fullmatch(text):
-                raise InvalidPeriodIdError(
-                    f"period_id {period_id!r} is not a period id "
-                    "(expected a whole number such as 42)"
-                )
-            found = self._by_id.get(str(int(text)))
-        elif text is None or not _TOKEN.fullmatch(text):
-            raise InvalidPeriodIdError(
-                f"period_id {period_id!r} is not a period id "
-                "(expected 1 to 128 letters, digits or '.', '_', '~', '-')"
-            )
-        else:
-            found = None
-        if found is None:
-            raise NotFoundError("period", period_id)
-        return found
+        return self._by_id.get(key)
 
-    def overlapping(
-        self, start_date: object = None, end_date: object = None, *, team_id: object = None
-    ) -> list[dict[str, Any]]:
-        """The periods overlapping the range from the start of ``start_date`` to the end of
-        ``end_date`` (each any form of SPEC section 1, read as the span it names; a
-        missing one leaves that side open), as wire records, sorted by start.
+    def overlapping(self, period: Period, *, team_id: object = None) -> list[PeriodRecord]:
+        """The periods overlapping ``period``, sorted by start.
 
-        ``team_id`` keeps one team's periods; ``None`` keeps every team's.
+        ``team_id`` keeps one team's periods (and those of no team); ``None``
+        keeps every team's.
 
         >>> sprint = {"id": 1, "name": "Sprint", "start_date": "2024-08-12T00:00:00Z",
         ...           "end_date": "2024-08-25T23:59:59.999Z"}
         >>> periods = TeamPeriods.from_records([sprint])
-        >>> [p["name"] for p in periods.overlapping("2024-08-25")]
-        ['Sprint']
+        >>> [p.period_id for p in periods.overlapping(Period("2024-08-25T12:00:00Z"))]
+        [1]
         """
-        lo = _range_side(start_date, "start_date", 0)
-        hi = _range_side(end_date, "end_date", 1)
-        if lo > hi:
-            raise QueryError(
-                f"start_date {start_date!r} is after end_date {end_date!r}", "start_date"
-            )
+        if not isinstance(period, Period):
+            raise ArgumentError(f"period {short(period)} is not a Period", "period")
         rows = kernels.overlaps(
-            self._starts, self._ends, np.array([lo]), np.array([hi]), self._longest
+            self._starts, self._ends, np.array([period.lo]), np.array([period.hi]), self._longest
         )
         chosen = [self._periods[row] for row in rows.tolist()]
-        return [_wire(p) for p in chosen if team_id is None or p.entity_id in (None, team_id)]
-
-    def actions(
-        self, period_id: object, table: ActionTable, form_fields: object = None
-    ) -> dict[str, list[dict[str, Any]]]:
-        """The actions of the period's team occurring during it, ordered by start (ties in
-        input order), each with the requested custom fields it has under ``form``;
-        ``notes`` names, per action, the requested fields it lacks.
-
-        ``form_fields`` is the query's URL-encoded JSON array, its decoded text
-        or a list; absent (``None``), no custom field is returned. An action with
-        no team belongs to every team (a dataset with one team may leave it out).
-
-        >>> periods = TeamPeriods.from_records([{"id": 1, "team_id": "t1"}])
-        >>> table = ActionTable.from_records([
-        ...     {"id": "a", "team_id": "t1", "start_date": "2024-01-01", "form": {"x": 1}},
-        ...     {"id": "b", "team_id": "t2", "start_date": "2024-01-01"}])
-        >>> answer = periods.actions("1", table, '["x", "y"]')
-        >>> [a["id"] for a in answer["actions"]], answer["actions"][0]["form"], answer["notes"]
-        (['a'], {'x': 1}, [{'action_id': 'a', 'missing_fields': ['y']}])
-        """
-        if not isinstance(table, ActionTable):
-            raise ArgumentError(f"table {table!r:.80} is not an ActionTable", "table")
-        fields = parse_form_fields(form_fields)
-        period = self.get(period_id)
-        rows = table.during(period.period, order="start")
-        if period.entity_id is not None:
-            rows = rows[table.equals("team_id", period.entity_id, rows, missing=True)]
-        records, notes = table.records(rows, fields)
-        return {"actions": records, "notes": notes}
+        return [p for p in chosen if team_id is None or p.entity_id in (None, team_id)]
 
 
 def _period(doc: Document, record: object) -> PeriodRecord | None:
@@ -246,30 +164,6 @@ def _period(doc: Document, record: object) -> PeriodRecord | None:
     )
 
 
-def _stamp(doc: Document, value: object, key: str) -> str | None:
-    """A record timestamp in the wire form, or None when absent (or a problem, recorded)."""
-    micros = doc.instant(value, key)
-    return None if micros is None else format_instant(micros)
-
-
-def _range_side(value: object, name: str, side: int) -> int:
-    """One end of a date range: the first (0) or last (1) instant of the span it names."""
-    if value is None or value == "":
-        return NEG_INF if side == 0 else POS_INF
-    try:
-        return span_micros(value)[side]
-    except ParseError as exc:
-        raise QueryError(f"{name} {value!r} is not a date: {exc}", name) from None
-
-
-def _wire(period: PeriodRecord) -> dict[str, Any]:
-    data = period.data
-    return {
-        "id": period.period_id,
-        "name": data["name"],
-        "start_date": format_instant(period.period.lo),
-        "end_date": format_instant(period.period.hi),
-        "created_at": data["created_at"],
-        "updated_at": data["updated_at"],
-        "markers": data["markers"],
-    }
+def _stamp(doc: Document, value: object, key: str) -> int | None:
+    """A record timestamp in microseconds, or None when absent (or a problem, recorded)."""
+    return doc.instant(value, key)

@@ -19,7 +19,7 @@ recomputes only the changed entity and its descendants.
 >>> graph.effective("action")
 PeriodSet([Period(start='2018-01-01T00:00:00Z', end='2019-09-26T00:00:00Z')])
 >>> graph.update("office", [{"end_date": "2020-01-01 00:00:00"}])
-['office:3']
+['office:2']
 >>> graph.effective("action").atoms[-1].end
 datetime.datetime(2020, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
 """
@@ -111,7 +111,8 @@ class EntityGraph:
         self._own = AtomStore(0)
         self._effective = AtomStore(0)
         self._edges: Edges | None = None
-        self._new_ids = 0
+        # The last number tried for each entity's new period ids (never freed: nothing is deleted).
+        self._new_ids: dict[str, int] = {}
 
     # --- building ------------------------------------------------------------
 
@@ -170,11 +171,15 @@ class EntityGraph:
         self._owner[period_id] = entity_id
 
     def _new_period_id(self, entity_id: str) -> str:
-        """An unused period id, from a counter: reproducible, with no clock and no randomness."""
+        """The first unused ``<entity_id>:<n>``: it depends only on the ids present, so a
+        graph written out and read back names its next period the same, with no clock
+        and no randomness."""
+        number = self._new_ids.get(entity_id, 0)
         while True:
-            self._new_ids += 1
-            candidate = f"{entity_id}:{self._new_ids}"
+            number += 1
+            candidate = f"{entity_id}:{number}"
             if candidate not in self._owner:
+                self._new_ids[entity_id] = number
                 return candidate
 
     def _link(self, child: str, parent: str, lo: int, hi: int) -> None:

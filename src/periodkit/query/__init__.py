@@ -18,12 +18,11 @@ from periodkit.query.collection import Collection
 from periodkit.query.evaluate import Result, Table
 from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS, FourMeRequest, parse_fourme
 from periodkit.query.ir import Page, Predicate, SortKey, Span
-from periodkit.query.jsonapi import ACTIONS, JsonApiRequest, parse_jsonapi
+from periodkit.query.jsonapi import JsonApiRequest, parse_jsonapi
 from periodkit.query.schema import Column, Schema
 from periodkit.query.select import Query
 
 __all__ = [
-    "ACTIONS",
     "OUT_OF_OFFICE_PERIODS",
     "Collection",
     "Column",

@@ -1,15 +1,15 @@
 """The JSON:API grammar (seed 003): attribute filters, ``page[number]``, ``page[size]``.
 
 A ``Collection`` says which parameters filter (by exact equality) onto which
-column, the collection's order and its page sizes; ``ACTIONS`` describes
-seed 003's actions.
+column, the collection's order and its page sizes.
 Every error's ``location`` is the JSON pointer of the offending parameter.
 
->>> r = parse_jsonapi("category=SMS&page[number]=2&page[size]=10.0")
+>>> kinds = Collection(columns={"category": "string"}, filters={"category": "category"})
+>>> r = parse_jsonapi("category=SMS&page[number]=2&page[size]=10.0", kinds)
 >>> r.query.where, r.query.offset, r.query.limit
 ((Predicate(field='category', op='eq', value='SMS'),), 10, 10)
->>> r.meta(total=13)
-{'total_pages': 2, 'total_results': 13, 'page_number': 2, 'page_size': 10}
+>>> r.page.total_pages(13)
+2
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ from periodkit.query.schema import parse_count, parse_value
 from periodkit.query.select import Query
 from periodkit.query.wire import Params, pairs
 
-ACTIONS = Collection(
-    columns={"category": "string"}, filters={"category": "category"}, max_page_size=250
-)
-
 
 @dataclass(frozen=True)
 class JsonApiRequest:
@@ -34,19 +30,6 @@ class JsonApiRequest:
 
     query: Query
     page: Page
-
-    def meta(self, total: int) -> dict[str, int]:
-        """The ``meta`` object for ``total`` matching rows (``page_number`` echoes the request).
-
-        >>> parse_jsonapi("page[number]=2&page[size]=10").meta(total=13)["total_pages"]
-        2
-        """
-        return {
-            "total_pages": self.page.total_pages(total),
-            "total_results": total,
-            "page_number": self.page.number,
-            "page_size": self.page.size,
-        }
 
 
 def _page_part(name: str, raw: str | None, default: int, most: int | None) -> int:
@@ -62,17 +45,18 @@ def _page_part(name: str, raw: str | None, default: int, most: int | None) -> in
     )
 
 
-def parse_jsonapi(params: Params, collection: Collection = ACTIONS) -> JsonApiRequest:
+def parse_jsonapi(params: Params, collection: Collection) -> JsonApiRequest:
     """Parse a JSON:API collection request (query string, mapping or pairs).
 
     A filter given several times matches any of its values. Rows come in the
     collection's default order; the client cannot sort.
 
-    >>> parse_jsonapi({"page[size]": "0"})
+    >>> kinds = Collection(columns={"category": "string"}, filters={"category": "category"})
+    >>> parse_jsonapi({"page[size]": "0"}, kinds)
     Traceback (most recent call last):
     ...
-    periodkit.errors.PagingError: page[size] must be a whole number from 1 to 250, not '0'.
-    >>> parse_jsonapi("colour=red")  # doctest: +ELLIPSIS
+    periodkit.errors.PagingError: page[size] must be a whole number from 1 to 100, not '0'.
+    >>> parse_jsonapi("colour=red", kinds)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     periodkit.errors.UnknownFieldError: Parameter 'colour' is not supported ...

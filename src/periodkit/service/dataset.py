@@ -25,17 +25,21 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from periodkit.actions import ActionTable, TeamPeriods
+from periodkit.actions.table import FIELDS as ACTION_FIELDS
+from periodkit.actions.table import TIMESTAMP_FIELDS
 from periodkit.errors import ParseError, PeriodkitError, Problem, QueryError, ValidationError
 from periodkit.graph import EntityGraph
+from periodkit.periods import PeriodRecord
 from periodkit.query import Schema, Table
-from periodkit.time import parse_instants, to_micros
+from periodkit.time import Precision, format_instant, format_instants, parse_instants, to_micros
 
 #: The keys of a dataset, in the order ``dump`` writes them.
 KEYS = (
@@ -48,7 +52,11 @@ KEYS = (
     "activities",
     "tokens",
 )
+#: The keys kept as read (small, or not yet held by a domain object); the rest are
+#: written back from the domain objects, so a large dataset is not held twice.
+KEPT = ("teams", "out_of_office_periods", "activity_classes", "tokens")
 _PREFIX = re.compile(r"[A-Za-z]+")
+_ACTION_DATES = ("start_date", "end_date", *TIMESTAMP_FIELDS)
 _SCOPE_AREAS = ("periods", "entities", "out_of_office", "actions", "activities")
 
 
@@ -71,27 +79,99 @@ class Activities:
 
 @dataclass
 class Dataset:
-    """A validated dataset, as the domain objects that answer requests."""
+    """A validated dataset, as the domain objects that answer requests.
+
+    ``document`` holds only the keys of ``KEPT`` that the dataset has;
+    ``cache`` what routes derive from the (read-only) actions, per team.
+    """
 
     document: dict[str, Any]
     periods: TeamPeriods
     graph: EntityGraph
     actions: ActionTable
-    #: Seed-003 rendering reads the action records as loaded; keyed by id as text.
+    #: Action positions by id as text, as a path names them.
     action_rows: dict[str, int]
     entity_team: dict[str, Any]
     classes: dict[str, ActivityClass]
     activities: dict[str, Activities]
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     def dump(self) -> dict[str, Any]:
         """The document of the current state: loading it answers every request the same.
 
+        Dates are written with microseconds, so nothing is lost.
+
         >>> load({"entities": [{"id": "a"}]}).dump()["entities"][0]["periods"]
         []
         """
-        document = {key: copy.deepcopy(self.document[key]) for key in KEYS if key in self.document}
-        document["entities"] = [self.graph.record(entity_id) for entity_id in self.graph.ids]
+        written = {
+            "periods": lambda: [period_record(p) for p in self.periods],
+            "entities": lambda: [self.graph.record(entity_id) for entity_id in self.graph.ids],
+            "actions": lambda: _action_records(self.actions),
+            "activities": lambda: [
+                dict(record) for found in self.activities.values() for record in found.records
+            ],
+        }
+        document = {}
+        for key in KEYS:
+            if key in written:
+                document[key] = written[key]()
+            elif key in self.document:
+                document[key] = copy.deepcopy(self.document[key])
         return document
+
+
+def period_record(period: PeriodRecord, precision: Precision = "us") -> dict[str, Any]:
+    """A team period as a record of the dataset's ``periods`` list, dates in the ISO
+    dialect to ``precision`` (``None`` for an infinity or a missing timestamp).
+
+    >>> [p] = TeamPeriods.from_records([{"id": 1, "start_date": "2024-07-01"}])
+    >>> period_record(p, "ms")["start_date"], period_record(p)["end_date"]
+    ('2024-07-01T00:00:00.000Z', None)
+    """
+
+    def text(micros: int | None) -> str | None:
+        return None if micros is None else format_instant(micros, precision=precision)
+
+    data = period.data
+    return {
+        "id": period.period_id,
+        "team_id": period.entity_id,
+        "name": data["name"],
+        "start_date": text(period.period.lo),
+        "end_date": text(period.period.hi),
+        "created_at": text(data["created_at"]),
+        "updated_at": text(data["updated_at"]),
+        "markers": [
+            {"name": m["name"], "timestamp": text(m["timestamp"])} for m in data["markers"]
+        ],
+    }
+
+
+def _action_records(table: ActionTable) -> list[dict[str, Any]]:
+    """The actions as records of the dataset's ``actions`` list, in input order.
+
+    A field no action has is left out; so is a value an action lacks.
+    """
+    rows = np.arange(len(table))
+    columns: dict[str, list[Any]] = {}
+    for name in ACTION_FIELDS[:-1]:
+        cells = table.column(name, rows)
+        if name in _ACTION_DATES:
+            cells = format_instants(cells, precision="us")
+        columns[name] = cells.tolist()
+    forms: list[dict[str, Any]] = [{} for _ in range(len(table))]
+    for name in table.form_fields:
+        present, values = table.form_values(name, rows)
+        for row, value in zip(np.flatnonzero(present).tolist(), values, strict=True):
+            forms[row][name] = value
+    return [
+        {
+            **{name: cells[row] for name, cells in columns.items() if cells[row] is not None},
+            **({"form": forms[row]} if forms[row] else {}),
+        }
+        for row in range(len(table))
+    ]
 
 
 def read_document(source: Mapping[str, Any] | str | os.PathLike[str]) -> Any:
@@ -124,8 +204,7 @@ def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
     ...
     periodkit.errors.ValidationError: /colour: ...; /periods/0/end_date: period 1: ...
     """
-    # The service keeps its own copy: the caller's later changes must not reach it.
-    document = copy.deepcopy(read_document(source))
+    document = read_document(source)
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
         raise ValidationError([{"pointer": "", "detail": f"{document!r:.80} is not an object"}])
@@ -152,9 +231,10 @@ def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
     assert graph is not None
     assert actions is not None
     entity_team = {record["id"]: record.get("team_id") for record in document.get("entities") or ()}
-    return Dataset(
-        dict(document), periods, graph, actions, action_rows, entity_team, classes, activities
-    )
+    # The service keeps its own copy of what it keeps as read: the caller's later
+    # changes must not reach it.
+    kept = {key: copy.deepcopy(document[key]) for key in KEPT if key in document}
+    return Dataset(kept, periods, graph, actions, action_rows, entity_team, classes, activities)
 
 
 def _domain(
@@ -368,7 +448,8 @@ def _activities(
                 )
             elif (why := _value_problem(types[name], item)) is not None:
                 problems.append({"pointer": f"{at}/{name}", "detail": why})
-        rows.setdefault(str(oid), []).append(record)
+        # Values are checked scalars: a shallow copy is the service's own.
+        rows.setdefault(str(oid), []).append(dict(record))
     if problems:
         return {}
     found = {}

@@ -104,7 +104,7 @@ class Rule:
 
     status: int
     title: str
-    #: Seed 003's application error code.
+    #: The actions API's application error code.
     code: str = "10015"
     #: Status and title where an API answers differently.
     per_api: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -146,7 +146,7 @@ RULES: dict[type[BaseException], Rule] = {
     Exception: Rule(500, "Internal Server Error", "10000"),
 }
 
-#: Seed 004's messages for the failures its documentation names.
+#: The activities API's own messages for these failures.
 _ACTIVITIES_TEXT: dict[type[BaseException], str] = {
     UnauthorizedError: "Authorization has been denied for this request.",
     ForbiddenError: "You do not have enough permissions to access this item.",

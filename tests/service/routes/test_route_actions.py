@@ -15,7 +15,9 @@ from tests.service.service_data import (
     team_dataset,
 )
 
+from periodkit.query import Page
 from periodkit.service import Service
+from periodkit.service.routes.actions import ACTIONS, meta
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +88,15 @@ def test_auth_failures_in_the_seed_shape():
     assert forbidden.status == 403
     assert forbidden.body["errors"][0]["code"] == "10010"
     assert has_error_shape("actions", unknown.body) and has_error_shape("actions", forbidden.body)
+
+
+def test_the_collection_filters_by_category_in_pages_of_up_to_250():
+    assert (ACTIONS.default_page_size, ACTIONS.max_page_size) == (20, 250)
+    assert ACTIONS.schema.names == ("category",)
+    assert meta(Page(9, 20), 2) == {
+        "total_pages": 1,
+        "total_results": 2,
+        "page_number": 9,
+        "page_size": 20,
+    }
+    assert meta(Page(1, 20), 0)["total_pages"] == 0

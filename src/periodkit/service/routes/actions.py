@@ -12,10 +12,14 @@ import numpy as np
 import pandas as pd
 
 from periodkit.errors import NotFoundError
-from periodkit.query import ACTIONS, parse_jsonapi
+from periodkit.query import Collection, Page, Table, parse_jsonapi
 from periodkit.service.routing import Request, Response, Route
 from periodkit.time import format_instants
 
+#: What the actions collection allows: a filter by category, pages of up to 250.
+ACTIONS = Collection(
+    columns={"category": "string"}, filters={"category": "category"}, max_page_size=250
+)
 _TEXT = ("id", "category", "description")
 _STAMPS = ("created_at", "updated_at")
 
@@ -38,6 +42,20 @@ def _records(request: Request, rows: np.ndarray) -> list[dict[str, Any]]:
     ]
 
 
+def meta(page: Page, total: int) -> dict[str, int]:
+    """The ``meta`` object of a page for ``total`` matching rows (``page_number`` echoes it).
+
+    >>> meta(Page(3, 1), 13)
+    {'total_pages': 13, 'total_results': 13, 'page_number': 3, 'page_size': 1}
+    """
+    return {
+        "total_pages": page.total_pages(total),
+        "total_results": total,
+        "page_number": page.number,
+        "page_size": page.size,
+    }
+
+
 def _visible(request: Request, rows: np.ndarray | None = None) -> np.ndarray:
     """The rows (all by default) of actions the requester's team may see."""
     table = request.data.actions
@@ -47,15 +65,32 @@ def _visible(request: Request, rows: np.ndarray | None = None) -> np.ndarray:
     return rows[table.equals("team_id", request.grant.team_id, rows, missing=True)]
 
 
+def _collection(request: Request) -> tuple[np.ndarray, Table]:
+    """The visible actions' rows and their query table, built once per team.
+
+    The actions never change while a service runs, so neither do these.
+    """
+    key = ("actions", request.grant.team_id)
+    found = request.data.cache.get(key)
+    if found is None:
+        rows = _visible(request)
+        frame = pd.DataFrame({"category": request.data.actions.column("category", rows)})
+        found = rows, Table.from_frame(frame, ACTIONS.columns, prepare=True)
+        request.data.cache[key] = found
+    return found
+
+
 def list_actions(request: Request) -> Response:
     """``{"data": [...], "meta": {...}}``: one page of the visible actions."""
     parsed = parse_jsonapi(request.params, ACTIONS)
-    rows = _visible(request)
-    frame = pd.DataFrame({"category": request.data.actions.column("category", rows)})
-    result = parsed.query.run(frame)
+    rows, table = _collection(request)
+    result = parsed.query.run(table)
     return Response(
         200,
-        {"data": _records(request, rows[result.positions]), "meta": parsed.meta(result.total)},
+        {
+            "data": _records(request, rows[result.positions]),
+            "meta": meta(parsed.page, result.total),
+        },
     )
 
 

@@ -39,6 +39,7 @@ def seed_dataset() -> dict[str, Any]:
     """One team: the seeds' example period, entity and activity records, and 14 actions.
 
     Thirteen actions are SMS, the third of them seed 003's example; one is a Call.
+    The one out-of-office period is seed 002's example, id 3.
     In Sprint 33 (2024-08-12..25) lie, by start: sms-12, the seed's action, sms-13, call-1.
     """
     sample = load_sample()
@@ -64,6 +65,7 @@ def seed_dataset() -> dict[str, Any]:
             {"name": "Problem", "prefix": "PRB", "fields": {"Num": "int", "Title": "string"}},
         ],
         "activities": [*sample["activities"], {"oid": "PRB001", "Num": 1, "Title": "Leak"}],
+        "out_of_office_periods": sample["out_of_office_periods"],
     }
 
 
@@ -72,7 +74,13 @@ TOKENS = {
     "read": {
         "token": "team-1-read",
         "team_id": "team-1",
-        "scopes": ["periods:read", "entities:read", "actions:read", "activities:Ticket:read"],
+        "scopes": [
+            "periods:read",
+            "entities:read",
+            "out_of_office:read",
+            "actions:read",
+            "activities:Ticket:read",
+        ],
     },
     "none": {"token": "team-1-none", "team_id": "team-1", "scopes": []},
     "other": {"token": "team-2-all", "team_id": "team-2", "scopes": ["*"]},
@@ -83,7 +91,7 @@ def team_dataset() -> dict[str, Any]:
     """``seed_dataset`` with a second team's records around it, and the ``TOKENS``.
 
     team-2 has a period, an office above example-action-id and a subscription
-    below it, and an SMS action during Sprint 33.
+    below it, an SMS action during Sprint 33 and out-of-office period 4.
     """
     data = copy.deepcopy(seed_dataset())
     data["teams"].append({"id": "team-2", "name": "Other team"})
@@ -117,6 +125,16 @@ def team_dataset() -> dict[str, Any]:
             "team_id": "team-2",
             "category": "SMS",
             "start_date": "2024-08-14T08:00:00.000Z",
+        }
+    )
+    data["out_of_office_periods"].append(
+        {
+            "id": 4,
+            "team_id": "team-2",
+            "person": {"id": 7, "name": "Other Person"},
+            "start_at": "2019-11-18T00:00:00Z",
+            "end_at": "2019-11-19T00:00:00Z",
+            "created_at": "2019-11-01T00:00:00Z",
         }
     )
     data["tokens"] = copy.deepcopy(list(TOKENS.values()))

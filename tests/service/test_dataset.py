@@ -20,9 +20,14 @@ def test_the_seed_datasets_load_and_dump_as_given():
         data = load(document)
         dumped = data.dump()
         assert list(dumped) == [k for k in dumped if k in document]
-        assert {k: v for k, v in dumped.items() if k != "entities"} == {
-            k: v for k, v in document.items() if k != "entities"
+        # Entities and out-of-office periods come back in their canonical form.
+        canonical = ("entities", "out_of_office_periods")
+        assert {k: v for k, v in dumped.items() if k not in canonical} == {
+            k: v for k, v in document.items() if k not in canonical
         }
+        assert [r["id"] for r in dumped["out_of_office_periods"]] == [
+            r["id"] for r in document["out_of_office_periods"]
+        ]
         assert load(dumped).dump() == dumped
 
 
@@ -44,20 +49,24 @@ def test_every_problem_is_reported_with_its_pointer():
     document["activity_classes"].append({"name": "Ticket", "prefix": "T", "fields": {"a": "x"}})
     document["tokens"][1]["scopes"].append("everything")
     document["tokens"].append({"token": "team-1-all", "team_id": "team-1"})
+    document["out_of_office_periods"][0]["end_at"] = "2019-11-01T00:00:00Z"
+    document["out_of_office_periods"][1]["team_id"] = "team-9"
     assert problems(document) == [
         "/colour",
         "/periods/0/end_date",
         "/entities/1/parents/2/id",
         "/actions/0/end_date",
+        "/out_of_office_periods/0/end_at",
         "/periods/1/team_id",
         "/actions/2/team_id",
+        "/out_of_office_periods/1/team_id",
         "/actions/1/id",
         "/activity_classes/2/name",
         "/activity_classes/2/prefix",
         "/activity_classes/2/fields",
         "/activities/0/Num",
         "/activities/5/oid",
-        "/tokens/1/scopes/4",
+        "/tokens/1/scopes/5",
         "/tokens/4/token",
     ]
 
@@ -70,6 +79,7 @@ def test_every_problem_is_reported_with_its_pointer():
         ({"teams": [{"id": None}]}, "/teams/0/id"),
         ({"actions": "a"}, "/actions"),
         ({"out_of_office_periods": {}}, "/out_of_office_periods"),
+        ({"out_of_office_periods": [{"id": 1, "person": 5}]}, "/out_of_office_periods/0/person"),
         ({"tokens": [{"token": " x"}]}, "/tokens/0/token"),
         (
             {"activity_classes": [{"name": "A", "prefix": "1", "fields": {}}]},

@@ -34,6 +34,7 @@ import pandas as pd
 from periodkit.actions import ActionTable, TeamPeriods
 from periodkit.errors import ParseError, PeriodkitError, Problem, QueryError, ValidationError
 from periodkit.graph import EntityGraph
+from periodkit.out_of_office import OutOfOfficeStore
 from periodkit.query import Schema, Table
 from periodkit.time import parse_instants, to_micros
 
@@ -82,6 +83,7 @@ class Dataset:
     entity_team: dict[str, Any]
     classes: dict[str, ActivityClass]
     activities: dict[str, Activities]
+    out_of_office: OutOfOfficeStore
 
     def dump(self) -> dict[str, Any]:
         """The document of the current state: loading it answers every request the same.
@@ -91,6 +93,8 @@ class Dataset:
         """
         document = {key: copy.deepcopy(self.document[key]) for key in KEYS if key in self.document}
         document["entities"] = [self.graph.record(entity_id) for entity_id in self.graph.ids]
+        if "out_of_office_periods" in document or len(self.out_of_office):
+            document["out_of_office_periods"] = self.out_of_office.dump()
         return document
 
 
@@ -136,24 +140,32 @@ def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
     periods = _domain(document, "periods", TeamPeriods.from_records, problems)
     graph = _domain(document, "entities", EntityGraph.from_records, problems)
     actions = _domain(document, "actions", ActionTable.from_records, problems)
+    out_of_office = _domain(
+        document, "out_of_office_periods", OutOfOfficeStore.from_records, problems
+    )
     for key in ("periods", "entities", "actions", "out_of_office_periods", "tokens"):
         _check_teams(document.get(key), key, teams, problems)
     action_rows = _unique_ids(document.get("actions"), problems)
     classes = _classes(document.get("activity_classes"), problems)
     activities = _activities(document.get("activities"), classes, problems)
     _tokens(document.get("tokens"), classes, problems)
-    if not isinstance(document.get("out_of_office_periods", []), list):
-        problems.append(
-            {"pointer": "/out_of_office_periods", "detail": "out_of_office_periods is not a list"}
-        )
     if problems:
         raise ValidationError(problems)
     assert periods is not None
     assert graph is not None
     assert actions is not None
+    assert out_of_office is not None
     entity_team = {record["id"]: record.get("team_id") for record in document.get("entities") or ()}
     return Dataset(
-        dict(document), periods, graph, actions, action_rows, entity_team, classes, activities
+        dict(document),
+        periods,
+        graph,
+        actions,
+        action_rows,
+        entity_team,
+        classes,
+        activities,
+        out_of_office,
     )
 
 

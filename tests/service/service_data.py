@@ -163,7 +163,21 @@ def has_error_shape(api: str, body: Any) -> bool:
             )
         return isinstance(body, dict) and isinstance(body.get("error"), str)
     if api == "out_of_office":
-        return isinstance(body, dict) and isinstance(body.get("message"), str)
+        if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+            return False
+        if "errors" in body:
+            return (
+                list(body) == ["message", "errors"]
+                and body["message"] == "Validation Failed"
+                and bool(body["errors"])
+                and all(
+                    isinstance(pair, list)
+                    and len(pair) == 2
+                    and all(isinstance(v, str) for v in pair)
+                    for pair in body["errors"]
+                )
+            )
+        return list(body) == ["message"]
     if api == "actions":
         errors = body.get("errors") if isinstance(body, dict) else None
         return (

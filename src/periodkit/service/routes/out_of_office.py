@@ -84,7 +84,7 @@ def _with_page(params: list[tuple[str, str]], number: int) -> str:
     kept = [(name, str(number) if name == "page" else value) for name, value in params]
     if all(name != "page" for name, _ in params):
         kept.append(("page", str(number)))
-    return urlencode(kept, safe=",")
+    return urlencode(kept, safe=",!")
 
 
 def _existing(request: Request) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from periodkit.out_of_office import FIELDS
 from periodkit.service import Service
 
 PATH = "/out_of_office_periods"
@@ -18,20 +19,6 @@ EFFORT = {"id": 1, "name": "Normal"}
 KNOWN = {"person": PEOPLE, "approval_delegate": PEOPLE}
 KNOWN |= {"time_allocation": {1: ALLOCATION}, "effort_class": {1: EFFORT}}
 LIMITS = {"source": 30, "sourceID": 128, "reason": 80}
-FIELDS = (
-    "id",
-    "source",
-    "sourceID",
-    "person",
-    "start_at",
-    "end_at",
-    "reason",
-    "time_allocation",
-    "effort_class",
-    "approval_delegate",
-    "created_at",
-    "updated_at",
-)
 # Date texts as a write gives them, and the instant each names as the service writes it.
 DATES = {
     "2019-11-18T00:00:00-06:00": "2019-11-18T06:00:00.000Z",

@@ -16,7 +16,7 @@ the same periods as a frame (DuckDB registers it once).
   first updates one record, so the view is rebuilt for the query.
 * "Who is free" names the people (all ids 1..P) not out of office at any
   instant of one week. periodkit uses its start-sorted index (one kernel
-  call, then ``np.isin``); the "after a write" row rebuilds the index.
+  call, then one lookup table over the ids); the "after a write" row rebuilds the index.
 """
 
 from __future__ import annotations

@@ -2,19 +2,21 @@
 
 Periods are seeded: starts uniform over 2019-2020 at one microsecond,
 lengths from one hour to two weeks, people drawn uniformly, a ``source`` of
-three values and a ``sourceID`` on a third of the periods. The store is
+three values and a ``sourceID`` on a third of the periods. A service is
 loaded from dataset records outside the timed region; pandas and DuckDB get
 the same periods as a frame (DuckDB registers it once).
 
 * The list query is what ``GET /out_of_office_periods`` asks: three filters
   (``start_at`` from a month on, ``end_at`` before another, ``sourceID``
   present), a two-key sort (``-start_at,person_id``, ties by ascending id as
-  the grammar adds) and page 3 of 100. periodkit answers it with
-  ``store.select`` on its cached query view; the "after a write" row first
-  updates one record, so the view is rebuilt for the query.
+  the grammar adds) and page 3 of 100. periodkit answers it as a user asks
+  it, with ``GET /out_of_office_periods`` through ``Service.handle`` (the
+  parameters parsed, the page rendered with its headers), and with
+  ``store.select`` on the store's cached query view; the "after a write" row
+  first updates one record, so the view is rebuilt for the query.
 * "Who is free" names the people (all ids 1..P) not out of office at any
   instant of one week. periodkit uses its start-sorted index (one kernel
-  call, then ``np.unique``); the "after a write" row rebuilds the index.
+  call, then one lookup table over the ids); the "after a write" row rebuilds the index.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from benchmarks.harness import Case, Impl
 from periodkit.out_of_office import OutOfOfficeStore
 from periodkit.periods import Period
 from periodkit.query import parse_fourme
+from periodkit.service import Service
 from periodkit.time import format_instants, span_micros
 
 SEED = 20191118
@@ -63,14 +66,14 @@ def frame_of(n: int, people: int) -> pd.DataFrame:
     )
 
 
-def store_of(frame: pd.DataFrame) -> OutOfOfficeStore:
-    """The same periods as dataset records, loaded as a user loads a dataset."""
+def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The same periods as the dataset's ``out_of_office_periods`` records."""
     texts = {
         name: format_instants(frame[name].to_numpy().view(np.int64), precision="us")
         for name in ("start_at", "end_at", "created_at")
     }
     people: dict[int, dict[str, Any]] = {}
-    records = [
+    return [
         {
             "id": identifier,
             "person": people.setdefault(person, {"id": person, "name": f"Person {person}"}),
@@ -91,7 +94,6 @@ def store_of(frame: pd.DataFrame) -> OutOfOfficeStore:
             strict=True,
         )
     ]
-    return OutOfOfficeStore.from_records(records)
 
 
 def _pandas_list(frame: pd.DataFrame) -> np.ndarray:
@@ -147,9 +149,15 @@ def _written(store: OutOfOfficeStore, then: Any) -> Any:
     return run
 
 
-def _list_case(frame: pd.DataFrame, store: OutOfOfficeStore) -> Case:
+def _route_ids(service: Service) -> np.ndarray:
+    response = service.handle("GET", "/out_of_office_periods", PARAMS)
+    return np.array([r["id"] for r in response.body])
+
+
+def _list_case(frame: pd.DataFrame, store: OutOfOfficeStore, service: Service) -> Case:
     query = parse_fourme(PARAMS).query
     impls = [
+        Impl("periodkit GET /out_of_office_periods (Service.handle)", lambda: _route_ids(service)),
         Impl("periodkit store.select", lambda: _ids(store, query)),
         Impl(
             "periodkit store.select after a write (view rebuilt)",
@@ -194,5 +202,7 @@ def _free_case(frame: pd.DataFrame, store: OutOfOfficeStore, people: int) -> Cas
 def cases(quick: bool) -> list[Case]:
     n, people = (20_000, 2_000) if quick else (1_000_000, 100_000)
     frame = frame_of(n, people)
-    store = store_of(frame)
-    return [_list_case(frame, store), _free_case(frame, store, people)]
+    service = Service.from_dataset({"out_of_office_periods": records_of(frame)})
+    # One store serves both the route and the store's own calls: each case warms it up first.
+    store = service.data.out_of_office
+    return [_list_case(frame, store, service), _free_case(frame, store, people)]

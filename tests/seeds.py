@@ -58,3 +58,48 @@ SEED_004_BODY = {
     "fields": ["Num", "Details", "Activity", "Created_Date"],
     "filters": [{"name": "Created_Date", "operation": "=", "value": "2019-12"}],
 }
+
+# The first record of seed 002's list example (GET /out_of_office_periods), as printed.
+SEED_002_LIST_ITEM = json.loads("""
+{
+"id": 3,
+"sourceID": null,
+"person": {
+"id": 196,
+"name": "Ellen Brown"
+},
+"start_at": "2019-11-18T06:00:00Z",
+"end_at": "2019-11-18T15:45:15Z",
+"created_at": "2019-11-18T08:10:52-06:00",
+"updated_at": "2019-11-18T09:45:16-06:00"
+}
+""")
+
+# Seed 002's single-record example (GET /out_of_office_periods/3), as printed.
+SEED_002_RECORD = json.loads("""
+{
+"approval_delegate": null,
+"created_at": "2019-11-18T08:10:52-06:00",
+"end_at": "2019-11-18T15:45:15Z",
+"id": 3,
+"person": {
+"id": 196,
+"name": "Ellen Brown"
+},
+"reason": "Time Off - Vacation",
+"source": "4me",
+"sourceID": null,
+"start_at": "2019-11-18T06:00:00Z",
+"time_allocation": {
+"id": 2,
+"group": "Time Off",
+"name": "Vacation",
+"account": {
+"id": "wdc",
+"name": "Widget Data Center"
+},
+"localized_name": "Vacation"
+},
+"updated_at": "2019-11-18T09:45:16-06:00"
+}
+""")

@@ -276,3 +276,15 @@ def test_merging_agrees_with_period_sets(sets):
         np.array([b for _, b in atoms], dtype=np.int64),
     )
     assert list(zip(lo.tolist(), hi.tolist(), strict=True)) == expected
+
+
+# Ids close together take the lookup table; ids far apart take np.isin.
+ids = st.lists(st.integers(-60, 60), max_size=30) | st.lists(
+    st.integers(-(2**62), 2**62), max_size=5
+)
+
+
+@given(ids, ids)
+def test_absent_matches_a_loop(values, excluded):
+    got = kernels.absent(np.array(values, dtype=np.int64), np.array(excluded, dtype=np.int64))
+    assert got.tolist() == [v not in excluded for v in values]

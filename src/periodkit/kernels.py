@@ -27,6 +27,9 @@ Atoms are merged and clipped here and nowhere else:
 * ``merge_atoms`` is ``merge`` on a short Python list, where a numpy call
   would cost more than the work.
 
+``absent`` asks which of many ids are not among others (who is free is
+everyone not among the people of the periods found).
+
 Each atom is answered by two binary searches on ``starts``. ``within`` only
 needs rows starting inside the atom. ``overlaps`` also needs rows starting
 before it, and no row starts earlier than ``atom_start - bound`` and still
@@ -455,6 +458,27 @@ def start_order(starts: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
         rows = order[slots]
         order[slots] = rows[np.lexsort((rows, ordered[slots]))]
     return order.astype(index_dtype(len(starts))), ordered
+
+
+def absent(values: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    """A mask of the ``values`` not among ``excluded`` (integer arrays, repeats allowed).
+
+    When the values span a range not much wider than the arrays are long,
+    as ids do, one lookup table over that range answers it: O(len + range),
+    several times faster than ``np.isin``, which is the fallback otherwise.
+
+    >>> absent(np.array([4, 1, 9, 2]), np.array([2, 2, 7, 4])).tolist()
+    [False, True, True, False]
+    """
+    if len(values) == 0 or len(excluded) == 0:
+        return np.ones(len(values), dtype=bool)
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo > 8 * (len(values) + len(excluded)):
+        return ~np.isin(values, excluded)
+    inside = excluded[(excluded >= lo) & (excluded <= hi)]
+    table = np.zeros(hi - lo + 1, dtype=bool)
+    table[inside - lo] = True
+    return ~table[values - lo]
 
 
 def to_input_order(positions: np.ndarray, order: np.ndarray | None) -> np.ndarray:

@@ -39,6 +39,7 @@ def seed_dataset() -> dict[str, Any]:
     """One team: the seeds' example period, entity and activity records, and 14 actions.
 
     Thirteen actions are SMS, the third of them seed 003's example; one is a Call.
+    The one out-of-office period is seed 002's example, id 3.
     In Sprint 33 (2024-08-12..25) lie, by start: sms-12, the seed's action, sms-13, call-1.
     """
     sample = load_sample()
@@ -64,6 +65,7 @@ def seed_dataset() -> dict[str, Any]:
             {"name": "Problem", "prefix": "PRB", "fields": {"Num": "int", "Title": "string"}},
         ],
         "activities": [*sample["activities"], {"oid": "PRB001", "Num": 1, "Title": "Leak"}],
+        "out_of_office_periods": sample["out_of_office_periods"],
     }
 
 
@@ -72,7 +74,13 @@ TOKENS = {
     "read": {
         "token": "team-1-read",
         "team_id": "team-1",
-        "scopes": ["periods:read", "entities:read", "actions:read", "activities:Ticket:read"],
+        "scopes": [
+            "periods:read",
+            "entities:read",
+            "out_of_office:read",
+            "actions:read",
+            "activities:Ticket:read",
+        ],
     },
     "none": {"token": "team-1-none", "team_id": "team-1", "scopes": []},
     "other": {"token": "team-2-all", "team_id": "team-2", "scopes": ["*"]},
@@ -83,7 +91,7 @@ def team_dataset() -> dict[str, Any]:
     """``seed_dataset`` with a second team's records around it, and the ``TOKENS``.
 
     team-2 has a period, an office above example-action-id and a subscription
-    below it, and an SMS action during Sprint 33.
+    below it, an SMS action during Sprint 33 and out-of-office period 4.
     """
     data = copy.deepcopy(seed_dataset())
     data["teams"].append({"id": "team-2", "name": "Other team"})
@@ -119,6 +127,16 @@ def team_dataset() -> dict[str, Any]:
             "start_date": "2024-08-14T08:00:00.000Z",
         }
     )
+    data["out_of_office_periods"].append(
+        {
+            "id": 4,
+            "team_id": "team-2",
+            "person": {"id": 7, "name": "Other Person"},
+            "start_at": "2019-11-18T00:00:00Z",
+            "end_at": "2019-11-19T00:00:00Z",
+            "created_at": "2019-11-01T00:00:00Z",
+        }
+    )
     data["tokens"] = copy.deepcopy(list(TOKENS.values()))
     return data
 
@@ -145,7 +163,21 @@ def has_error_shape(api: str, body: Any) -> bool:
             )
         return isinstance(body, dict) and isinstance(body.get("error"), str)
     if api == "out_of_office":
-        return isinstance(body, dict) and isinstance(body.get("message"), str)
+        if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+            return False
+        if "errors" in body:
+            return (
+                list(body) == ["message", "errors"]
+                and body["message"] == "Validation Failed"
+                and bool(body["errors"])
+                and all(
+                    isinstance(pair, list)
+                    and len(pair) == 2
+                    and all(isinstance(v, str) for v in pair)
+                    for pair in body["errors"]
+                )
+            )
+        return list(body) == ["message"]
     if api == "actions":
         errors = body.get("errors") if isinstance(body, dict) else None
         return (

@@ -22,6 +22,9 @@ def test_the_seed_datasets_dump_to_a_fixed_point():
         for key in ("teams", "activity_classes", "tokens"):
             assert dumped.get(key) == document.get(key)
         assert len(dumped["actions"]) == len(document["actions"])
+        assert [r["id"] for r in dumped["out_of_office_periods"]] == [
+            r["id"] for r in document["out_of_office_periods"]
+        ]
         assert load(dumped).dump() == dumped
 
 
@@ -52,7 +55,13 @@ def test_a_dump_writes_actions_and_periods_exactly():
 
 
 def test_every_key_is_optional():
-    assert load({}).dump() == {"periods": [], "entities": [], "actions": [], "activities": []}
+    assert load({}).dump() == {
+        "periods": [],
+        "entities": [],
+        "actions": [],
+        "out_of_office_periods": [],
+        "activities": [],
+    }
 
 
 def test_every_problem_is_reported_with_its_pointer():
@@ -69,20 +78,24 @@ def test_every_problem_is_reported_with_its_pointer():
     document["activity_classes"].append({"name": "Ticket", "prefix": "T", "fields": {"a": "x"}})
     document["tokens"][1]["scopes"].append("everything")
     document["tokens"].append({"token": "team-1-all", "team_id": "team-1"})
+    document["out_of_office_periods"][0]["end_at"] = "2019-11-01T00:00:00Z"
+    document["out_of_office_periods"][1]["team_id"] = "team-9"
     assert problems(document) == [
         "/colour",
         "/periods/0/end_date",
         "/entities/1/parents/2/id",
         "/actions/0/end_date",
+        "/out_of_office_periods/0/end_at",
         "/periods/1/team_id",
         "/actions/2/team_id",
+        "/out_of_office_periods/1/team_id",
         "/actions/1/id",
         "/activity_classes/2/name",
         "/activity_classes/2/prefix",
         "/activity_classes/2/fields",
         "/activities/0/Num",
         "/activities/5/oid",
-        "/tokens/1/scopes/4",
+        "/tokens/1/scopes/5",
         "/tokens/4/token",
     ]
 
@@ -95,6 +108,7 @@ def test_every_problem_is_reported_with_its_pointer():
         ({"teams": [{"id": None}]}, "/teams/0/id"),
         ({"actions": "a"}, "/actions"),
         ({"out_of_office_periods": {}}, "/out_of_office_periods"),
+        ({"out_of_office_periods": [{"id": 1, "person": 5}]}, "/out_of_office_periods/0/person"),
         ({"tokens": [{"token": " x"}]}, "/tokens/0/token"),
         (
             {"activity_classes": [{"name": "A", "prefix": "1", "fields": {}}]},

@@ -37,6 +37,7 @@ from periodkit.actions.table import FIELDS as ACTION_FIELDS
 from periodkit.actions.table import TIMESTAMP_FIELDS
 from periodkit.errors import ParseError, PeriodkitError, Problem, QueryError, ValidationError
 from periodkit.graph import EntityGraph
+from periodkit.out_of_office import OutOfOfficeStore
 from periodkit.periods import PeriodRecord
 from periodkit.query import Schema, Table
 from periodkit.time import Precision, format_instant, format_instants, parse_instants, to_micros
@@ -54,7 +55,7 @@ KEYS = (
 )
 #: The keys kept as read (small, or not yet held by a domain object); the rest are
 #: written back from the domain objects, so a large dataset is not held twice.
-KEPT = ("teams", "out_of_office_periods", "activity_classes", "tokens")
+KEPT = ("teams", "activity_classes", "tokens")
 _PREFIX = re.compile(r"[A-Za-z]+")
 _ACTION_DATES = ("start_date", "end_date", *TIMESTAMP_FIELDS)
 _SCOPE_AREAS = ("periods", "entities", "out_of_office", "actions", "activities")
@@ -94,6 +95,7 @@ class Dataset:
     entity_team: dict[str, Any]
     classes: dict[str, ActivityClass]
     activities: dict[str, Activities]
+    out_of_office: OutOfOfficeStore
     cache: dict[Any, Any] = field(default_factory=dict)
 
     def dump(self) -> dict[str, Any]:
@@ -108,6 +110,7 @@ class Dataset:
             "periods": lambda: [period_record(p) for p in self.periods],
             "entities": lambda: [self.graph.record(entity_id) for entity_id in self.graph.ids],
             "actions": lambda: _action_records(self.actions),
+            "out_of_office_periods": self.out_of_office.dump,
             "activities": lambda: [
                 dict(record) for found in self.activities.values() for record in found.records
             ],
@@ -215,26 +218,28 @@ def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
     periods = _domain(document, "periods", TeamPeriods.from_records, problems)
     graph = _domain(document, "entities", EntityGraph.from_records, problems)
     actions = _domain(document, "actions", ActionTable.from_records, problems)
+    out_of_office = _domain(
+        document, "out_of_office_periods", OutOfOfficeStore.from_records, problems
+    )
     for key in ("periods", "entities", "actions", "out_of_office_periods", "tokens"):
         _check_teams(document.get(key), key, teams, problems)
     action_rows = _unique_ids(document.get("actions"), problems)
     classes = _classes(document.get("activity_classes"), problems)
     activities = _activities(document.get("activities"), classes, problems)
     _tokens(document.get("tokens"), classes, problems)
-    if not isinstance(document.get("out_of_office_periods", []), list):
-        problems.append(
-            {"pointer": "/out_of_office_periods", "detail": "out_of_office_periods is not a list"}
-        )
     if problems:
         raise ValidationError(problems)
     assert periods is not None
     assert graph is not None
     assert actions is not None
+    assert out_of_office is not None
     entity_team = {record["id"]: record.get("team_id") for record in document.get("entities") or ()}
     # The service keeps its own copy of what it keeps as read: the caller's later
     # changes must not reach it.
     kept = {key: copy.deepcopy(document[key]) for key in KEPT if key in document}
-    return Dataset(kept, periods, graph, actions, action_rows, entity_team, classes, activities)
+    return Dataset(
+        kept, periods, graph, actions, action_rows, entity_team, classes, activities, out_of_office
+    )
 
 
 def _domain(

@@ -203,6 +203,15 @@ def _pointer(location: str | None) -> str:
     return location if location.startswith("/") else f"/{location}"
 
 
+def _field_of(pointer: str) -> str:
+    """The field a problem's pointer ends at, unescaped (RFC 6901).
+
+    >>> _field_of("/a~1b"), _field_of("/0/end_at")
+    ('a/b', 'end_at')
+    """
+    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+
+
 def error_body(api: Api, fail: Failure) -> dict[str, Any]:
     """``fail`` in the error shape of ``api`` (see the module docstring).
 
@@ -220,7 +229,7 @@ def error_body(api: Api, fail: Failure) -> dict[str, Any]:
         return {"error": fail.title, "detail": fail.detail}
     if api == "out_of_office":
         if fail.status == 422 and fail.problems:
-            pairs = [[p["pointer"].rsplit("/", 1)[-1], p["detail"]] for p in fail.problems]
+            pairs = [[_field_of(p["pointer"]), p["detail"]] for p in fail.problems]
             return {"message": fail.title, "errors": pairs}
         return {"message": fail.detail if fail.status == 400 else fail.title}
     if api == "actions":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from periodkit.asgi import serve
 from periodkit.demo import load_sample, report
 
 
@@ -25,7 +26,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="periodkit", description="Time periods done right.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="answer the seeds' example questions on the bundled sample")
+    served = commands.add_parser("serve", help="serve the APIs on HTTP (the server extra)")
+    served.add_argument("--data", help="dataset file (default: the bundled sample)")
+    served.add_argument("--host", default="127.0.0.1")
+    served.add_argument("--port", type=int, default=8000)
+    served.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args.data, args.host, args.port, args.workers)
     if args.command == "demo":
         print("\n".join(report(load_sample())))
     return 0

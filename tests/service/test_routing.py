@@ -7,7 +7,7 @@ import pytest
 from periodkit.errors import BodyShapeError
 from periodkit.service.errors import MethodNotAllowedError, RouteNotFoundError
 from periodkit.service.routes import ROUTES
-from periodkit.service.routing import Router, api_of, headers_of, params_of
+from periodkit.service.routing import Route, Router, api_of, headers_of, params_of
 
 ROUTER = Router(ROUTES)
 
@@ -38,6 +38,18 @@ def test_methods_are_matched_exactly_and_405_lists_the_others():
     with pytest.raises(MethodNotAllowedError) as caught:
         ROUTER.resolve("get", "/api/v2/Activities/T1")
     assert caught.value.allow == ["GET", "POST"]
+
+
+def test_a_path_a_route_names_word_for_word_is_not_an_argument_of_another():
+    # Found by schemathesis: OPTIONS /x/open advertised the methods of /x/{id} in Allow.
+    answer = lambda request: None  # noqa: E731
+    router = Router(
+        [Route("GET", "/x/open", "x", None, answer), Route("PATCH", "/x/{id}", "x", None, answer)]
+    )  # type: ignore[arg-type]
+    with pytest.raises(MethodNotAllowedError) as caught:
+        router.resolve("PATCH", "/x/open")
+    assert caught.value.allow == ["GET"]
+    assert router.resolve("PATCH", "/x/7")[1] == {"id": "7"}
 
 
 def test_every_api_has_its_prefix():

@@ -21,6 +21,7 @@ from periodkit.service.errors import (
     RULES,
     ForbiddenError,
     MethodNotAllowedError,
+    RequestTooLargeError,
     RouteNotFoundError,
     UnauthorizedError,
     UnknownClassError,
@@ -35,6 +36,7 @@ ERRORS = [
     MethodNotAllowedError("PUT", "/x", ["GET"]),
     UnauthorizedError("no token"),
     ForbiddenError("no scope"),
+    RequestTooLargeError(1024),
     InvalidPeriodIdError("period_id 'a b' is not an id"),
     InvalidFormFieldsError("form_fields 1 is not an array"),
     NotFoundError("entity", "e1"),
@@ -55,7 +57,7 @@ ERRORS = [
 @pytest.mark.parametrize("error", ERRORS, ids=lambda e: type(e).__name__)
 def test_every_error_in_every_apis_shape(api, error):
     fail = failure(error, api)
-    assert fail.status in (400, 401, 403, 404, 405, 422, 500)
+    assert fail.status in (400, 401, 403, 404, 405, 413, 422, 500)
     assert has_error_shape(api, error_body(api, fail))
 
 

@@ -74,6 +74,18 @@ class ForbiddenError(RequestError):
     """A known token whose scopes do not cover the request."""
 
 
+class RequestTooLargeError(RequestError):
+    """A request body longer than the server accepts.
+
+    >>> str(RequestTooLargeError(1048576))
+    'the request body is longer than 1048576 bytes'
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"the request body is longer than {limit} bytes")
+
+
 class UnknownClassError(NotFoundError):
     """An object identifier whose letters name no class of objects."""
 
@@ -121,6 +133,7 @@ RULES: dict[type[BaseException], Rule] = {
         {"actions": (401, "Authentication failed")},
     ),
     ForbiddenError: Rule(403, "Forbidden", "10010", {"actions": (403, "Authorization failed")}),
+    RequestTooLargeError: Rule(413, "Payload Too Large"),
     InvalidPeriodIdError: Rule(400, "Invalid period_id"),
     InvalidFormFieldsError: Rule(400, "Invalid form_fields"),
     NotFoundError: Rule(

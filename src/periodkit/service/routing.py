@@ -184,11 +184,19 @@ class Router:
                 matches.append((route, args))
         if not matches:
             raise RouteNotFoundError(path[:200])
+        # A path a route names word for word (``/out_of_office_periods/open``) is
+        # that route's alone, not also an argument of a pattern beside it.
+        fixed = max(_literals(route) for route, _ in matches)
+        matches = [(route, args) for route, args in matches if _literals(route) == fixed]
         for route, args in matches:
             if route.method == method:
                 return route, args
         allow = sorted({route.method for route, _ in matches})
         raise MethodNotAllowedError(str(method)[:40], path[:200], allow)
+
+
+def _literals(route: Route) -> int:
+    return sum(not segment.startswith("{") for segment in route.segments)
 
 
 def _match(pattern: Sequence[str], segments: Sequence[str]) -> dict[str, str] | None:

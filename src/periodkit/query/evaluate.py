@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -95,7 +95,7 @@ class _Array:
 
     values: np.ndarray
     mask: np.ndarray | None = None
-    sentinel: str | None = None
+    sentinel: Literal["nat", "nan"] | None = None
 
     def null_at(self, rows: np.ndarray | slice) -> np.ndarray | None:
         """The null mask of ``rows`` (None when none of them is null)."""
@@ -116,7 +116,9 @@ class _Array:
         """Whether a null already fails ``op`` as it is stored, with no mask applied."""
         if self.mask is not None:
             return False
-        return op in {"nat": _NAT_FAILS, "nan": _NAN_FAILS}.get(self.sentinel or "", ())
+        if self.sentinel == "nat":
+            return op in _NAT_FAILS
+        return self.sentinel == "nan" and op in _NAN_FAILS
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ class Table:
                     table.codes(column.name, fold=False)
                     table.codes(column.name, fold=True)
                 else:
-                    table.array(column.name).null  # noqa: B018 (computed now, cached)
+                    _ = table.array(column.name).null  # computed now, and cached
         return table
 
     def __len__(self) -> int:

@@ -717,28 +717,15 @@ def _offset_view(columns: np.ndarray, at: np.ndarray) -> np.ndarray:
     return np.stack([flat[base + k * count] for k in range(6)])
 
 
+def _raise_at(values: np.ndarray, bad: np.ndarray, what: str) -> NoReturn:
+    index = int(np.flatnonzero(bad)[0])
+    raise ParseError(f"value {values[index]!r} at index {index} {what}")
+
+
 def _from_datetime64(values: np.ndarray) -> np.ndarray:
-    missing = np.isnat(values)
-    unit = np.datetime_data(values.dtype)[0]
-    if unit in ("ns", "ps", "fs", "as"):
-        nanos = values.astype("datetime64[ns]").astype(np.int64)
-        uneven = (nanos % 1000 != 0) & ~missing
-        if uneven.any():
-            index = int(np.flatnonzero(uneven)[0])
-            raise ParseError(
-                f"value {values[index]!r} at index {index} has nanoseconds; "
-                "periodkit is exact to the microsecond"
-            )
-        micros = nanos // 1000
-    else:
-        micros = values.astype("datetime64[us]").astype(np.int64)
-    outside = ((micros < FIRST_US) | (micros > LAST_US)) & ~missing
-    if outside.any():
-        index = int(np.flatnonzero(outside)[0])
-        raise ParseError(
-            f"value {values[index]!r} at index {index} is out of range: years run from 0001 to 9999"
-        )
-    return normalise_vector(np.where(missing, NAT, micros)).view("datetime64[us]")
+    micros = _micros_of(values, infinities=False)
+    # parse_instants hands out a new array, never the caller's memory.
+    return (micros.copy() if np.may_share_memory(micros, values) else micros).view("datetime64[us]")
 
 
 def normalise_vector(micros: np.ndarray) -> np.ndarray:
@@ -766,6 +753,11 @@ def to_micros_column(values: object) -> np.ndarray:
     infinities, in any mix. Text is read by the vector parser; a number is
     not an instant. A bad value raises ``ParseError`` naming it.
 
+    Date columns cost no more than their unit asks: microseconds, naive or
+    aware, are read in place (the answer is then a read-only view of the
+    column's memory, unless a value needs folding onto an infinity); finer
+    units take one exact division, coarser ones one cast.
+
     >>> to_micros_column(["1970-01-01T00:00:01Z", None, P.inf]).tolist() == [10**6, NAT, POS_INF]
     True
     >>> to_micros_column(np.array(["1970-01-01T00:00:00.000002"], dtype="datetime64[ns]"))
@@ -775,9 +767,9 @@ def to_micros_column(values: object) -> np.ndarray:
     if pd is not None and isinstance(
         values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray
     ):
-        values = _from_pandas(pd.Series(values, copy=False))
+        values = _from_pandas(values)
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        return _datetime64_column(values)
+        return _micros_of(values, infinities=True)
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise ParseError(f"{values!r} is not a column of instants")
     objects = values if isinstance(values, np.ndarray) else np.array(list(values), dtype=object)
@@ -791,22 +783,85 @@ def to_micros_column(values: object) -> np.ndarray:
     return _mixed_column(objects.astype(object, copy=False), text)
 
 
-def _from_pandas(series: pd.Series) -> np.ndarray:
-    """A pandas column as numpy: dates as naive UTC ``datetime64``, anything else as objects."""
-    if series.dtype.kind != "M":
-        return series.to_numpy(dtype=object)
-    if series.dt.tz is not None:
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-    return series.to_numpy()
+def _from_pandas(values: Any) -> np.ndarray:
+    """A pandas column as numpy: dates as ``datetime64`` of their UTC values in
+    their own unit (in place where the memory allows), anything else as objects."""
+    array = values.array if hasattr(values, "array") else values
+    if array.dtype.kind != "M":
+        return np.asarray(array, dtype=object)
+    if hasattr(array.dtype, "pyarrow_dtype"):
+        # Arrow stores UTC whatever the zone; a null becomes NaT.
+        return np.asarray(array.__arrow_array__().to_numpy())
+    # A DatetimeArray, naive or aware, holds UTC values: this is a view.
+    return np.asarray(array, dtype=f"datetime64[{array.unit}]")
 
 
-def _datetime64_column(values: np.ndarray) -> np.ndarray:
-    if np.datetime_data(values.dtype)[0] != "us":
-        return _from_datetime64(values).view(np.int64)
+# Units finer than a microsecond, and how many of them make one.
+_PER_MICROSECOND = {"ns": 10**3, "ps": 10**6, "fs": 10**9, "as": 10**12}
+
+
+def _micros_of(values: np.ndarray, *, infinities: bool) -> np.ndarray:
+    """A ``datetime64`` array of any unit as int64 microseconds, exactly.
+
+    ``us`` is read in place; a finer unit is divided once (any fraction of a
+    microsecond is refused); a coarser one is checked against the timeline in
+    its own unit, because the cast would wrap silently, then cast once. With
+    ``infinities``, ``NEG_INF`` and ``POS_INF`` in ``us`` stand for themselves.
+    """
+    unit, count = np.datetime_data(values.dtype)
+    if count != 1:
+        values = values.astype(f"datetime64[{unit}]")
     ints = values.view(np.int64)
-    infinite = (ints == NEG_INF) | (ints == POS_INF)
-    finite = _from_datetime64(np.where(infinite, 0, ints).view("datetime64[us]"))
-    return np.where(infinite, ints, finite.view(np.int64))
+    if unit == "us":
+        view = ints.view()
+        view.flags.writeable = False
+        return _normalised(view, values, infinities=infinities)
+    if unit in _PER_MICROSECOND:
+        # int64 of these units spans 1677..2262 at most: nothing to fold or refuse.
+        return _divided(ints, _PER_MICROSECOND[unit], values)
+    dtype = values.dtype
+    first = np.datetime64(FIRST_US, "us").astype(dtype).astype(np.int64)
+    last = np.datetime64(LAST_US, "us").astype(dtype).astype(np.int64)
+    outside = ((ints < first) | (ints > last)) & (ints != NAT)
+    if outside.any():
+        _raise_at(values, outside, _OUT_OF_RANGE)
+    return _normalised(values.astype("datetime64[us]").view(np.int64), values, infinities=False)
+
+
+_OUT_OF_RANGE = "is out of range: years run from 0001 to 9999"
+
+
+def _divided(ints: np.ndarray, per: int, values: np.ndarray) -> np.ndarray:
+    micros = ints // per
+    inexact = micros * per != ints
+    if inexact.any():
+        # NaT (int64 min) is not a whole number of microseconds either.
+        missing = ints == NAT
+        inexact &= ~missing
+        if inexact.any():
+            _raise_at(values, inexact, "has nanoseconds; periodkit is exact to the microsecond")
+        micros[missing] = NAT
+    return micros
+
+
+def _normalised(micros: np.ndarray, values: np.ndarray, *, infinities: bool) -> np.ndarray:
+    """``micros`` itself when no value is at or past either end of the timeline
+    (a min and a max tell), else a copy with the first and last instants
+    folded onto the infinities; a value outside the timeline is refused."""
+    if len(micros) == 0:
+        return micros
+    high, low = micros.max(), micros.min()
+    if high < LAST_US and (
+        low > FIRST_US
+        or (low == NAT and np.count_nonzero(micros <= FIRST_US) == np.count_nonzero(micros == NAT))
+    ):
+        return micros
+    outside = ((micros < FIRST_US) | (micros > LAST_US)) & (micros != NAT)
+    if infinities:
+        outside &= (micros != NEG_INF) & (micros != POS_INF)
+    if outside.any():
+        _raise_at(values, outside, _OUT_OF_RANGE)
+    return normalise_vector(micros)
 
 
 def _mixed_column(objects: np.ndarray, text: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 import pandas as pd
+from kinds import held_otherwise, whole_seconds
 
 EPOCH = dt.datetime(1970, 1, 1)
 _DATE = re.compile(
@@ -147,11 +148,21 @@ def assert_agrees(
 ) -> None:
     """periodkit selects SQLite's rows in SQLite's order, for the page and for every match.
 
-    The second comparison keeps a check of filters and sort when the page is
-    past the end.
+    So it does from ``frame`` and from every other way of holding the same
+    table (``kinds.held_otherwise``); dates in coarse units are checked on the
+    frame with its dates floored to whole seconds, against SQLite on that
+    frame. The second comparison keeps a check of filters and sort when the
+    page is past the end.
     """
-    conn = connect(frame)
-    assert query.evaluate(frame).index.tolist() == select(conn, where, order, offset, limit)
-    every = replace(query, offset=0, limit=None).run(frame)
-    assert every.positions.tolist() == select(conn, where, order, 0, None)
-    assert every.total == len(every.positions)
+    floored = whole_seconds(frame)
+    tables = [(frame, [frame, *held_otherwise(frame)])]
+    if floored is not None:
+        tables.append((floored, held_otherwise(floored, coarse=True)))
+    for table, held in tables:
+        conn = connect(table)
+        page, every = select(conn, where, order, offset, limit), select(conn, where, order, 0, None)
+        for each in held:
+            assert query.evaluate(each).index.tolist() == page, each.dtypes.to_dict()
+            found = replace(query, offset=0, limit=None).run(each)
+            assert found.positions.tolist() == every, each.dtypes.to_dict()
+            assert found.total == len(every)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from periodkit.errors import QueryError
 from periodkit.query import Predicate, Query, Schema, SortKey, Table, evaluate
 from periodkit.query.evaluate import predicate_mask, run
-from periodkit.time import NAT, NEG_INF, to_micros
+from periodkit.time import FIRST_US, LAST_US, NAT, NEG_INF, POS_INF, to_micros
 
 TYPES = {"a": "int", "b": "float", "s": "string"}
 SCHEMA = Schema.of(TYPES)
@@ -175,3 +175,141 @@ def test_run_counts_matches_before_slicing():
 def test_a_query_without_schema_needs_a_table():
     with pytest.raises(QueryError, match="without a schema"):
         Query().evaluate(pd.DataFrame({"a": [1]}))
+
+
+# --- every column kind, read the cheapest exact way ------------------------------
+
+
+def _positions(frame: pd.DataFrame, types: dict, **question) -> list[int]:
+    return Query(schema=Schema.of(types), **question).run(frame).positions.tolist()
+
+
+def test_categoricals_are_read_through_codes_and_categories():
+    # Unused categories, a null code, reversed category order and two categories
+    # that casefold alike.
+    values = ["b", None, "Open", "a", "open", None, "b"]
+    kinds = ["zz", "open", "Open", "b", "a", "unused"]
+    frame = pd.DataFrame({"c": pd.Categorical(values, categories=kinds)})
+    types = {"c": "string"}
+    folded = {"fold_case": True}
+    assert _positions(frame, types, where=(Predicate("c", "eq", "OPEN"),), **folded) == [2, 4]
+    assert _positions(frame, types, where=(Predicate("c", "eq", "Open"),)) == [2]
+    assert _positions(frame, types, where=(Predicate("c", "ne", "open"),), **folded) == [0, 3, 6]
+    assert _positions(frame, types, where=(Predicate("c", "in", ("a", "unused")),)) == [3]
+    assert _positions(frame, types, where=(Predicate("c", "eq", "unused"),)) == []
+    assert _positions(frame, types, where=(Predicate("c", "is_null"),)) == [1, 5]
+    assert _positions(frame, types, order=(SortKey("c"),), **folded) == [1, 5, 3, 0, 6, 2, 4]
+    assert _positions(frame, types, order=(SortKey("c", True),)) == [4, 0, 6, 3, 2, 1, 5]
+
+
+def test_arrow_and_object_texts_read_alike():
+    values = ["b", None, "B", "ß", "a"]
+    for dtype in (object, "string[python]", "string[pyarrow]", "str"):
+        frame = pd.DataFrame({"s": pd.Series(values, dtype=dtype)})
+        query = {"where": (Predicate("s", "ne", "B"),), "order": (SortKey("s"),)}
+        assert _positions(frame, {"s": "string"}, **query) == [4, 0, 3], dtype
+        assert _positions(frame, {"s": "string"}, **query, fold_case=True) == [4, 3], dtype
+
+
+def _micros_of_text(text: str) -> int:
+    moment = dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+    return (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+
+
+DATE_TEXTS = ["2019-12-12T09:30:25+00:00", "1999-01-01T00:00:00+00:00", "2024-02-29T23:59:59+00:00"]
+
+
+def test_dates_of_every_unit_zone_and_backing_are_utc_microseconds():
+    import pyarrow as pa
+
+    naive = pd.to_datetime([text[:19] for text in DATE_TEXTS] + [None])
+    expected = [_micros_of_text(text) for text in DATE_TEXTS] + [NAT]
+    columns = {f"numpy {unit}": naive.astype(f"datetime64[{unit}]") for unit in ("s", "ms", "us")}
+    columns["numpy ns"] = naive.astype("datetime64[ns]")
+    columns["aware Kolkata"] = naive.tz_localize("UTC").tz_convert("Asia/Kolkata")
+    stored = pa.array(naive.astype("datetime64[us]").to_numpy(), type=pa.timestamp("us"))
+    for unit, tz in [("us", "America/New_York"), ("ms", None), ("s", "UTC")]:
+        array = stored.cast(pa.timestamp(unit)).cast(pa.timestamp(unit, tz=tz))
+        columns[f"arrow {unit} {tz}"] = pd.arrays.ArrowExtensionArray(array)
+    frame = pd.DataFrame(columns)
+    table = Table.from_frame(frame, dict.fromkeys(columns, "datetime"))
+    for name in columns:
+        assert table.array(name).values.tolist() == expected, name
+        assert table.array(name).null.tolist() == [False, False, False, True], name
+
+
+def test_microsecond_dates_are_read_in_place_never_written():
+    naive = pd.Series(pd.to_datetime(["2019-12-12T09:30:25.000001", None]).astype("M8[us]"))
+    aware = naive.dt.tz_localize("UTC").dt.tz_convert("Europe/Paris")
+    frame = pd.DataFrame({"naive": naive, "aware": aware})
+    table = Table.from_frame(frame, {"naive": "datetime", "aware": "datetime"})
+    for name in ("naive", "aware"):
+        values = table.array(name).values
+        # Two views of the column's memory overlap; a copy would not.
+        own = np.asarray(frame[name].array, dtype="datetime64[us]")
+        assert np.shares_memory(values, own), name
+        assert not values.flags.writeable
+    query = Query(where=(Predicate("naive", "lt", 0),), order=(SortKey("aware", True),))
+    assert run(query, table).positions.tolist() == []
+    assert frame["naive"].isna().tolist() == [False, True]
+
+
+def test_date_columns_keep_the_timeline_exact():
+    ends = np.array([FIRST_US, NEG_INF, 0, POS_INF, LAST_US, NAT]).view("datetime64[us]")
+    table = Table.from_frame(pd.DataFrame({"d": ends}), {"d": "datetime"})
+    assert table.array("d").values.tolist() == [NEG_INF, NEG_INF, 0, POS_INF, POS_INF, NAT]
+    first = np.array([FIRST_US // 1000, 0]).view("datetime64[ms]")
+    table = Table.from_frame(pd.DataFrame({"d": first}), {"d": "datetime"})
+    assert table.array("d").values.tolist() == [NEG_INF, 0]
+    refused = [
+        ("has nanoseconds", np.array([1, NAT]).view("datetime64[ns]")),
+        ("out of range", np.array([0, 253_402_300_800]).view("datetime64[s]")),
+        # Ten to the seventeen seconds, in microseconds, wraps to a year inside the timeline.
+        ("out of range", np.array([10**17, NAT]).view("datetime64[s]")),
+        ("out of range", np.array([-(2**62), 0]).view("datetime64[ms]")),
+    ]
+    for message, values in refused:
+        frame = pd.DataFrame({"d": values})
+        with pytest.raises(
+            QueryError, match=f"column 'd' does not hold datetime values.*{message}"
+        ):
+            Table.from_frame(frame, {"d": "datetime"}, prepare=True)
+
+
+def test_nullable_columns_are_read_through_their_masks():
+    # A NaN the mask does not cover is null too.
+    floats = pd.arrays.FloatingArray(
+        np.array([1.5, np.nan, 9.0, -1.0]), np.array([0, 0, 1, 0], bool)
+    )
+    frame = pd.DataFrame(
+        {
+            "i": pd.array([3, None, 1, 2], dtype="Int64"),
+            "j": pd.array([3, None, 1, 2], dtype="Int8"),
+            "f": floats,
+            "b": pd.array([True, None, False, True], dtype="boolean"),
+        }
+    )
+    types = {"i": "int", "j": "int", "f": "float", "b": "bool"}
+    for name in ("i", "j"):
+        assert _positions(frame, types, where=(Predicate(name, "ne", 2),)) == [0, 2]
+        assert _positions(frame, types, where=(Predicate(name, "lt", 3),)) == [2, 3]
+        assert _positions(frame, types, order=(SortKey(name),)) == [1, 2, 3, 0]
+    assert _positions(frame, types, where=(Predicate("f", "ne", 0.0),)) == [0, 3]
+    assert _positions(frame, types, where=(Predicate("f", "is_null"),)) == [1, 2]
+    assert _positions(frame, types, order=(SortKey("f", True),)) == [0, 3, 1, 2]
+    assert _positions(frame, types, where=(Predicate("b", "ne", False),)) == [0, 3]
+    assert _positions(frame, types, order=(SortKey("b"),)) == [1, 2, 0, 3]
+
+
+def test_columns_the_question_does_not_name_are_never_read():
+    # Reading "junk" as an int would fail; a question that ignores it never tries.
+    frame = pd.DataFrame({"n": [2, 1, 3], "junk": ["x", "y", "z"]})
+    query = Query(
+        where=(Predicate("n", "ge", 2),),
+        order=(SortKey("n"),),
+        schema=Schema.of({"n": "int", "junk": "int"}),
+    )
+    assert query.evaluate(frame)["junk"].tolist() == ["x", "z"]
+    table = Table.from_frame(frame, query.schema)
+    run(query, table)
+    assert set(table._arrays) == {"n"}

@@ -22,9 +22,10 @@ Result(positions=[1, 3], total=2)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from functools import cached_property
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,7 @@ import pandas as pd
 from periodkit.errors import BadValueError, QueryError
 from periodkit.query.ir import INT64_MIN, Predicate, SortKey, Span
 from periodkit.query.schema import TEXT, Column, Schema
-from periodkit.time import to_micros_column
+from periodkit.time import NAT, to_micros_column
 
 # Below this share of the matches, selecting the first rows by a partition
 # beats sorting every match.
@@ -75,31 +76,90 @@ class Result:
         return f"Result(positions={self.positions.tolist()}, total={self.total})"
 
 
+# Null tests on a column whose nulls are a sentinel value: NaT is below every
+# value a predicate can name, so it fails these comparisons as it stands...
+_NAT_FAILS = frozenset({"eq", "gt", "ge", "in"})
+# ...and NaN fails every comparison but inequality.
+_NAN_FAILS = frozenset({"eq", "gt", "ge", "lt", "le", "in"})
+
+
 @dataclass(frozen=True)
 class _Array:
-    """A column as one plain array and a null mask (None when nothing is null)."""
+    """A column as one plain array, read only (it may be the frame's own memory).
+
+    Nulls are marked by ``mask`` (a nullable pandas column's own mask), by a
+    sentinel in ``values`` (``sentinel`` "nat": NaT, int64 min, which sorts
+    first; "nan": NaN), or both; they are found only when a question needs
+    them, and then only among the rows it reads.
+    """
 
     values: np.ndarray
-    null: np.ndarray | None
+    mask: np.ndarray | None = None
+    sentinel: Literal["nat", "nan"] | None = None
+
+    def null_at(self, rows: np.ndarray | slice) -> np.ndarray | None:
+        """The null mask of ``rows`` (None when none of them is null)."""
+        null = None if self.mask is None else self.mask[rows]
+        if self.sentinel == "nat":
+            null = self.values[rows] == NAT if null is None else null | (self.values[rows] == NAT)
+        elif self.sentinel == "nan":
+            nan = np.isnan(self.values[rows])
+            null = nan if null is None else null | nan
+        return null if null is not None and null.any() else None
+
+    @cached_property
+    def null(self) -> np.ndarray | None:
+        """The null mask of every row (None when nothing is null)."""
+        return self.null_at(slice(None))
+
+    def fails(self, op: str) -> bool:
+        """Whether a null already fails ``op`` as it is stored, with no mask applied."""
+        if self.mask is not None:
+            return False
+        if self.sentinel == "nat":
+            return op in _NAT_FAILS
+        return self.sentinel == "nan" and op in _NAN_FAILS
 
 
 @dataclass(frozen=True)
 class _Codes:
-    """Text as integer codes into ``uniques`` (-1 for null) and each unique's sort rank."""
+    """Text as integer codes (-1 for null) into ``texts``, and each code's sort rank.
+
+    Two codes may stand for one text (a categorical's categories once
+    casefolded, say); they then share a rank, and a predicate names both.
+    """
 
     codes: np.ndarray
-    uniques: np.ndarray
+    texts: np.ndarray
     ranks: np.ndarray
 
-    def code_of(self, text: str) -> int:
-        """The code of ``text``, or -2 (matches nothing) when no row holds it."""
-        found = np.flatnonzero(self.uniques == text)
-        return int(found[0]) if len(found) else -2
+    @classmethod
+    def of(cls, codes: np.ndarray, texts: np.ndarray) -> _Codes:
+        """Codes over ``texts``, ranked by text (only the distinct texts are sorted)."""
+        ranks = np.unique(texts, return_inverse=True)[1] if len(texts) else np.empty(0, int)
+        return cls(codes, texts, ranks.astype(np.int64).reshape(-1))
+
+    def codes_of(self, texts: Iterable[str]) -> np.ndarray:
+        """The codes of ``texts`` (none for a text no row holds)."""
+        return np.flatnonzero(np.isin(self.texts, np.array(list(texts), dtype=object)))
+
+    def holds(self, texts: Iterable[str]) -> np.ndarray:
+        """The rows whose text is one of ``texts`` (never a null row)."""
+        wanted = self.codes_of(texts)
+        if len(wanted) == 1:
+            # A Python int keeps the comparison in the codes' own (often int8) type.
+            return self.codes == int(wanted[0])
+        return np.isin(self.codes, wanted)
 
 
 class Table:
     """A typed, columnar, read-only view of a DataFrame; columns convert on first use.
 
+    Each column is read the cheapest exact way its dtype allows: int64,
+    float64 and ``datetime64[us]`` (naive or aware) in place, nullable
+    columns through their masks, other date units by one division or cast,
+    a Categorical through its codes and categories, Arrow or object text by
+    one factorisation. A column the questions never name is never read.
     Conversions are cached on the table (its only mutable state), so a
     table built once answers many queries at the cost of the masks and sort.
     """
@@ -130,7 +190,7 @@ class Table:
                     table.codes(column.name, fold=False)
                     table.codes(column.name, fold=True)
                 else:
-                    table.array(column.name)
+                    _ = table.array(column.name).null  # computed now, and cached
         return table
 
     def __len__(self) -> int:
@@ -141,7 +201,7 @@ class Table:
         return self.schema.column(name)
 
     def array(self, name: str) -> _Array:
-        """A non-text column as a plain array and null mask."""
+        """A non-text column as a plain array and its nulls."""
         if name not in self._arrays:
             self._arrays[name] = _convert(self.column(name), self.frame[name])
         return self._arrays[name]
@@ -151,10 +211,11 @@ class Table:
         key = (name, fold)
         if key not in self._codes:
             if fold:
-                self._codes[key] = _recode(self.codes(name, fold=False), str.casefold)
+                base = self.codes(name, fold=False)
+                folded = np.array([text.casefold() for text in base.texts], dtype=object)
+                self._codes[key] = _Codes.of(base.codes, folded)
             else:
-                raw, uniques = pd.factorize(self.frame[name].to_numpy(dtype=object))
-                self._codes[key] = _recode(_Codes(raw, uniques, np.empty(0)), _text)
+                self._codes[key] = _factorised(self.frame[name])
         return self._codes[key]
 
 
@@ -162,14 +223,59 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _recode(base: _Codes, fn: Any) -> _Codes:
-    """Codes of ``fn`` applied to each unique text; only the uniques are visited."""
-    mapped, uniques = pd.factorize(np.array([fn(u) for u in base.uniques], dtype=object))
-    mapped = np.append(mapped, -1).astype(np.int32)  # index -1 keeps nulls null
-    uniques = np.asarray(uniques, dtype=object)
-    ranks = np.empty(len(uniques), dtype=np.int32)
-    ranks[np.argsort(uniques, kind="stable")] = np.arange(len(uniques))
-    return _Codes(mapped[base.codes], uniques, ranks)
+def _factorised(series: pd.Series) -> _Codes:
+    """A text column as codes: a Categorical's own, or one factorisation of the values."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+    else:
+        codes, uniques = pd.factorize(series)
+    return _Codes.of(codes, np.array([_text(u) for u in uniques.tolist()], dtype=object))
+
+
+# Typed loosely: the type stubs do not show the masked arrays' buffers.
+_MASKED_ARRAYS: Any = (pd.arrays.IntegerArray, pd.arrays.FloatingArray, pd.arrays.BooleanArray)
+
+
+def _masked(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """A nullable pandas column's values and mask, as it holds them (None for other columns)."""
+    array = series.array
+    if isinstance(array, _MASKED_ARRAYS):
+        # pandas' masked arrays keep their values and mask as two numpy arrays
+        # (``_data``, ``_mask``, stable since pandas 1.0 though not public):
+        # reading them copies nothing, where every public path copies and fills.
+        return array._data, array._mask
+    return None
+
+
+def _convert(column: Column, series: pd.Series) -> _Array:
+    """One column in its plain-array form, typed by the schema."""
+    try:
+        if column.type == "datetime":
+            return _Array(to_micros_column(series), sentinel="nat")
+        masked = _masked(series)
+        if column.type == "float":
+            if masked is not None:
+                return _Array(masked[0].astype(np.float64, copy=False), masked[1], "nan")
+            if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+                return _Array(series.to_numpy().astype(np.float64, copy=False), sentinel="nan")
+            return _Array(series.to_numpy(dtype=np.float64, na_value=np.nan), sentinel="nan")
+        if column.type == "bool":
+            if masked is not None and masked[0].dtype == np.bool_:
+                return _Array(masked[0].view(np.int8), masked[1])
+            if series.dtype == np.bool_:
+                return _Array(series.to_numpy().view(np.int8))
+            flags = series.astype("boolean")
+            return _Array(flags.to_numpy(dtype=np.int8, na_value=0), _null_mask(flags))
+        if masked is not None and masked[0].dtype.kind == "i":
+            return _Array(masked[0].astype(np.int64, copy=False), masked[1])
+        if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i":
+            return _Array(series.to_numpy().astype(np.int64, copy=False))
+        ints = series.astype("Int64")
+        return _Array(ints.to_numpy(dtype=np.int64, na_value=0), _null_mask(ints))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise QueryError(
+            f"column {column.name!r} does not hold {column.data_type} values ({exc})"
+        ) from None
 
 
 def _null_mask(series: pd.Series) -> np.ndarray | None:
@@ -177,40 +283,17 @@ def _null_mask(series: pd.Series) -> np.ndarray | None:
     return null if null.any() else None
 
 
-def _convert(column: Column, series: pd.Series) -> _Array:
-    """One column in its plain-array form, typed by the schema."""
-    null = _null_mask(series)
-    try:
-        if column.type == "datetime":
-            return _Array(to_micros_column(series), null)
-        if column.type == "float":
-            return _Array(series.to_numpy(dtype=np.float64, na_value=np.nan), null)
-        if column.type == "bool":
-            flags = series.astype("boolean").to_numpy(dtype=np.int8, na_value=0)
-            return _Array(flags, null)
-        if null is None and series.dtype == np.int64:
-            return _Array(series.to_numpy(), None)
-        return _Array(series.astype("Int64").to_numpy(dtype=np.int64, na_value=0), null)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise QueryError(
-            f"column {column.name!r} does not hold {column.data_type} values ({exc})"
-        ) from None
-
-
 # --- predicates ----------------------------------------------------------------
 
 
 def _text_mask(table: Table, pred: Predicate, fold: bool) -> np.ndarray:
     codes = table.codes(pred.field, fold=fold)
-    present = codes.codes >= 0
-    if pred.op in ("in", "not_in"):
-        wanted = [codes.code_of(v.casefold() if fold else v) for v in pred.value]
-        inside = np.isin(codes.codes, wanted)
-        return inside if pred.op == "in" else present & ~inside
-    target = codes.code_of(pred.value.casefold() if fold else pred.value)
-    if pred.op == "eq":
-        return codes.codes == target
-    return present & (codes.codes != target)
+    values = pred.value if pred.op in ("in", "not_in") else (pred.value,)
+    inside = codes.holds(v.casefold() if fold else v for v in values)
+    if pred.op in ("in", "eq"):
+        return inside
+    inside |= codes.codes < 0
+    return ~inside
 
 
 def _value_mask(table: Table, pred: Predicate) -> np.ndarray:
@@ -231,7 +314,7 @@ def _value_mask(table: Table, pred: Predicate) -> np.ndarray:
         compare = {"eq": np.equal, "ne": np.not_equal, "gt": np.greater, "ge": np.greater_equal}
         compare |= {"lt": np.less, "le": np.less_equal}
         mask = compare[pred.op](values, hi if pred.op in ("gt", "le") else lo)
-    if data.null is not None:
+    if not data.fails(pred.op) and data.null is not None:
         mask &= ~data.null
     return mask
 
@@ -303,11 +386,12 @@ def sort_keys(
     else:
         data = table.array(key.field)
         values = data.values[pick]
-        null = None if data.null is None else data.null[pick]
         if column.type == "float":
-            keys = _with_nulls(values, null, -np.inf)
+            keys = _with_nulls(values, data.null_at(pick), -np.inf)
+        elif data.sentinel == "nat" and data.mask is None:
+            keys = [values]  # NaT is int64 min: nulls sort first already
         else:
-            keys = _with_nulls(values.astype(np.int64, copy=False), null, INT64_MIN)
+            keys = _with_nulls(values.astype(np.int64, copy=False), data.null_at(pick), INT64_MIN)
     return [_reverse(k) for k in keys] if key.descending else keys
 
 

@@ -1,4 +1,5 @@
-"""Entity graph: full validity propagation against portion sets, and one incremental update.
+"""Entity graph: loading and reading validity, full propagation and one incremental update,
+against portion sets.
 
 The graph is a seeded 6-level DAG. An entity of level k depends on one to
 three entities of level k - 1 (one type: any of them will do) and, half the
@@ -9,12 +10,14 @@ about a seventh own none and are always valid on their own).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import portion as P
 
 from benchmarks.harness import Case, Impl
+from periodkit import PeriodSet
 from periodkit.graph.entity_graph import EntityGraph
 from periodkit.time import NEG_INF, POS_INF, format_instants, parse_bound
 
@@ -120,15 +123,75 @@ def _atoms(interval: P.Interval) -> list[tuple[int, int]]:
     return atoms
 
 
+def _agree(ours: Mapping[str, PeriodSet], theirs: Mapping[str, P.Interval]) -> None:
+    if ours.keys() != theirs.keys():
+        raise AssertionError("periodkit and portion hold different entities")
+    for entity, interval in theirs.items():
+        starts, ends = ours[entity].bounds()
+        if list(zip(starts.tolist(), ends.tolist(), strict=True)) != _atoms(interval):
+            raise AssertionError(f"periodkit and portion disagree on {entity}")
+
+
 def _same_validity(graph: EntityGraph) -> Any:
     def check(results: dict[str, Any]) -> None:
-        theirs = results["portion sets, topological order"]
-        for entity, interval in theirs.items():
-            starts, ends = graph.effective(entity).bounds()
-            if list(zip(starts.tolist(), ends.tolist(), strict=True)) != _atoms(interval):
-                raise AssertionError(f"periodkit and portion disagree on {entity}")
+        _agree(graph.effective_all(), results["portion sets, topological order"])
 
     return check
+
+
+LOAD = "periodkit EntityGraph.from_records, then effective() of each"
+PORTION_LOAD = "portion sets, topological order, dates parsed"
+
+
+def _load_cases(records: list[dict[str, Any]], graph: EntityGraph, periods: int) -> list[Case]:
+    """What a user calls first: the records as a list of dicts in, each entity's validity out.
+
+    The peer parses the same dates (periodkit's scalar parser) and evaluates
+    the rule on portion sets in topological order. The bulk reads of a loaded
+    graph are their own case, beside the per-entity reads they replace.
+    """
+
+    def load_and_read() -> dict[str, PeriodSet]:
+        loaded = EntityGraph.from_records(records)
+        return {entity: loaded.effective(entity) for entity in loaded.ids}
+
+    def each() -> dict[str, PeriodSet]:
+        return {entity: graph.effective(entity) for entity in graph.ids}
+
+    def check_load(results: dict[str, Any]) -> None:
+        _agree(results[LOAD], results[PORTION_LOAD])
+
+    def check_bulk(results: dict[str, Any]) -> None:
+        everything = results["periodkit EntityGraph.effective_all"]
+        if everything != results["periodkit effective() of each entity"]:
+            raise AssertionError("effective_all and effective() disagree")
+        frame = results["periodkit EntityGraph.effective_frame"]
+        if len(frame) != sum(len(validity) for validity in everything.values()):
+            raise AssertionError("effective_frame has not one row per atom")
+
+    n = len(records)
+    return [
+        Case(
+            name=f"graph: load {n:,} entities / {periods:,} periods, read each one's validity",
+            n=n,
+            impls=[
+                Impl(LOAD, load_and_read),
+                Impl(PORTION_LOAD, lambda: PortionBaseline(records).run()),
+            ],
+            check=check_load,
+            memory=True,
+        ),
+        Case(
+            name=f"graph: every entity's validity at once (bulk), {n:,} entities",
+            n=n,
+            impls=[
+                Impl("periodkit EntityGraph.effective_all", graph.effective_all),
+                Impl("periodkit EntityGraph.effective_frame", graph.effective_frame),
+                Impl("periodkit effective() of each entity", each),
+            ],
+            check=check_bulk,
+        ),
+    ]
 
 
 STREAM = 100
@@ -199,6 +262,7 @@ def cases(quick: bool) -> list[Case]:
     baseline = PortionBaseline(records)
     periods = sum(len(r["periods"]) for r in records)
     return [
+        *_load_cases(records, graph, periods),
         Case(
             name=f"graph: full propagation, 6 levels, {periods:,} periods",
             n=n,

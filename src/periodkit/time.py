@@ -32,7 +32,7 @@ import re
 import sys
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, cast
 
 import numpy as np
 import portion as P
@@ -547,8 +547,7 @@ class BoundReader:
         if parsed is not None:
             micros, valid = parsed
             if dialect == "entity":
-                micros[micros == 0] = NEG_INF
-                micros[micros >= _raw_micros(_ENTITY_END_MOMENT)] = POS_INF
+                _entity_sentinels(micros)
             self._known = {
                 text: us
                 for text, us, ok in zip(texts, micros.tolist(), valid.tolist(), strict=True)
@@ -559,6 +558,44 @@ class BoundReader:
         """The bound ``value`` names on ``side``, in the vector form."""
         known = self._known.get(value) if type(value) is str else None
         return parse_bound(value, side, self._dialect) if known is None else known
+
+
+def _entity_sentinels(micros: np.ndarray) -> None:
+    """Read the entity dialect's sentinels in a parsed array as the infinities, in place."""
+    micros[micros == 0] = NEG_INF
+    micros[micros >= _raw_micros(_ENTITY_END_MOMENT)] = POS_INF
+
+
+def parse_bounds(values: list[object], side: Side, dialect: Dialect = "iso") -> np.ndarray:
+    """``parse_bound`` of many values at once, as an int64 array in the vector form.
+
+    ``None`` is that side's infinity. When every other value is ASCII text
+    they are parsed together by the vector parser; otherwise, or when one is
+    rejected, each is read by ``parse_bound``, so that a bad value raises its
+    ``ParseError``.
+
+    >>> parse_bounds(["2019-12-12 09:30:00", None, "1970-01-01 00:00:00"], "end", "entity")[0]
+    np.int64(1576143000000000)
+    >>> parse_bounds([None, "9999-12-31 23:59:59"], "end", "entity").tolist() == [POS_INF] * 2
+    True
+    """
+    _check_options(dialect)
+    texts = [value for value in values if value is not None]
+    parsed = None
+    if all(type(text) is str for text in texts):
+        blob = "\n".join(cast(list[str], texts))
+        if blob.isascii():
+            parsed = _parse_blob(blob.encode("ascii"), len(texts)) if texts else None
+    if parsed is None or not parsed[1].all():
+        return np.array([parse_bound(value, side, dialect) for value in values], dtype=np.int64)
+    micros = parsed[0]
+    if dialect == "entity":
+        _entity_sentinels(micros)
+    if len(texts) == len(values):
+        return micros
+    out = np.full(len(values), NEG_INF if side == "start" else POS_INF, dtype=np.int64)
+    out[np.fromiter((value is not None for value in values), bool, len(values))] = micros
+    return out
 
 
 def _raise_first_bad(texts: list[str], suspect: int) -> NoReturn:

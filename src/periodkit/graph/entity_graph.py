@@ -27,11 +27,12 @@ datetime.datetime(2020, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+import pandas as pd
 
 from periodkit.errors import CycleError, NotFoundError, Problem, ValidationError
 from periodkit.graph.propagation import (
@@ -44,12 +45,12 @@ from periodkit.graph.propagation import (
     layers,
 )
 from periodkit.graph.records import (
-    EntityRecord,
+    EntityColumns,
     WrittenPeriod,
     entity_dates,
     period_dates,
+    read_columns,
     read_entity_fields,
-    read_records,
     read_span,
     read_writes,
 )
@@ -70,6 +71,155 @@ class _Entity:
     #: parent id -> the spans (domain form) of the dependencies on it.
     parents: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     children: set[str] = field(default_factory=set)
+
+
+class _Entities:
+    """The entities by id, each built as an ``_Entity`` when first asked for.
+
+    Loading keeps the records as columns (``EntityColumns``): a graph of a
+    hundred thousand entities is read, propagated and queried for validity
+    without an object per entity. An entity is built from its rows the first
+    time a change, a view or a record needs it; from then on the object is
+    the truth and the columns' rows of it are ignored (``built``). Every
+    change of a dependency reaches both ends through here, so the rows of an
+    entity never built are still exact.
+    """
+
+    def __init__(
+        self, columns: EntityColumns | None = None, period_ids: list[str] | None = None
+    ) -> None:
+        self.slot: dict[str, int] = {}
+        self.objects: dict[str, _Entity] = {}
+        if columns is None:
+            self.built = np.zeros(0, dtype=bool)
+            return
+        ids = columns.ids
+        self.slot = dict(zip(ids, range(len(ids)), strict=True))
+        self.columns = columns
+        self.period_ids = period_ids or []
+        self.built = np.zeros(len(ids), dtype=bool)
+        self.period_first = _offsets(columns.periods)
+        self.parent_first = _offsets(columns.parents)
+        self.parent_slot = np.fromiter(
+            map(self.slot.__getitem__, columns.parent_ids), np.int64, len(columns.parent_ids)
+        )
+        self.parent_lo, self.parent_hi = to_domain(columns.parent_lo), to_domain(columns.parent_hi)
+        child = np.repeat(np.arange(len(ids), dtype=np.int64), columns.parents)
+        by_parent = np.argsort(self.parent_slot, kind="stable")
+        self.child_slot = child[by_parent]
+        self.child_first = _offsets(np.bincount(self.parent_slot, minlength=len(ids)))
+
+    def __getitem__(self, entity_id: str) -> _Entity:
+        entity = self.objects.get(entity_id)
+        return self._build(entity_id) if entity is None else entity
+
+    def __setitem__(self, entity_id: str, entity: _Entity) -> None:
+        self.slot[entity_id] = entity.slot
+        self.objects[entity_id] = entity
+
+    def __delitem__(self, entity_id: str) -> None:
+        del self.slot[entity_id]
+        del self.objects[entity_id]
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.slot
+
+    def __len__(self) -> int:
+        return len(self.slot)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.slot)
+
+    def _build(self, entity_id: str) -> _Entity:
+        slot = self.slot[entity_id]
+        columns = self.columns
+        ids = columns.ids
+        first, last = self.period_first[slot : slot + 2].tolist()
+        entity = _Entity(
+            entity_id, columns.types[slot], columns.names[slot], columns.teams[slot], slot
+        )
+        entity.periods = dict(
+            zip(
+                self.period_ids[first:last],
+                zip(
+                    columns.period_lo[first:last].tolist(),
+                    columns.period_hi[first:last].tolist(),
+                    columns.period_data[first:last],
+                    strict=True,
+                ),
+                strict=True,
+            )
+        )
+        first, last = self.parent_first[slot : slot + 2].tolist()
+        for parent, lo, hi in zip(
+            self.parent_slot[first:last].tolist(),
+            self.parent_lo[first:last].tolist(),
+            self.parent_hi[first:last].tolist(),
+            strict=True,
+        ):
+            entity.parents.setdefault(ids[parent], []).append((lo, hi))
+        first, last = self.child_first[slot : slot + 2].tolist()
+        entity.children = {ids[child] for child in self.child_slot[first:last].tolist()}
+        self.objects[entity_id] = entity
+        self.built[slot] = True
+        return entity
+
+    def pointer(self, child_id: str, parent_id: str) -> str:
+        """The pointer of the last dependency of ``child_id`` on ``parent_id`` in the records."""
+        slot = self.slot[child_id]
+        first, last = self.parent_first[slot : slot + 2].tolist()
+        number = max(
+            k for k in range(last - first) if self.columns.parent_ids[first + k] == parent_id
+        )
+        return f"/{slot}/parents/{number}/id"
+
+    def loaded_periods(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The owned periods of the entities never built: owner slot, lo, hi (vector form);
+        an entity that owns none gives one period over the whole timeline."""
+        if not len(self.built):
+            return _NONE, _NONE, _NONE
+        counts = self.columns.periods
+        owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        keep = ~self.built[owner]
+        bare = np.flatnonzero((counts == 0) & ~self.built)
+        return (
+            np.concatenate((owner[keep], bare)),
+            np.concatenate((self.columns.period_lo[keep], np.full(len(bare), ALWAYS[0]))),
+            np.concatenate((self.columns.period_hi[keep], np.full(len(bare), ALWAYS[1]))),
+        )
+
+    def loaded_edges(self, ptype: np.ndarray) -> np.ndarray:
+        """The dependencies of the entities never built as rows of ``Edges``' five columns,
+        ``ptype`` giving each slot's type code."""
+        if not len(self.built):
+            return np.empty((0, 5), dtype=np.int64)
+        child = np.repeat(np.arange(len(self.built), dtype=np.int64), self.columns.parents)
+        keep = ~self.built[child]
+        parent = self.parent_slot[keep]
+        columns = (child[keep], parent, ptype[parent], self.parent_lo[keep], self.parent_hi[keep])
+        return np.stack(columns, axis=1)
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    """Where each run of the given lengths starts, and the end of the last."""
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return offsets
+
+
+def _period_set(starts: np.ndarray, ends: np.ndarray) -> PeriodSet:
+    """A PeriodSet of canonical atoms already in its own form: sorted, merged, vector-form
+    bounds in read-only arrays (``AtomStore.vector_form`` slices), taken as they are.
+
+    Every constructor of PeriodSet checks and normalises its input, which costs more than
+    the rest of ``effective()``; these atoms need neither.
+    """
+    found = PeriodSet.__new__(PeriodSet)
+    found._starts, found._ends = starts, ends
+    return found
 
 
 def _exact_dates(lo: int, hi: int) -> dict[str, str | None]:
@@ -104,10 +254,12 @@ class EntityGraph:
     small_change = 64
 
     def __init__(self) -> None:
-        self._entities: dict[str, _Entity] = {}
+        self._entities = _Entities()
         self._slots = 0
         self._owner: dict[str, str] = {}
         self._type_codes: dict[str | None, int] = {}
+        #: The type code of each slot's entity.
+        self._slot_types: list[int] = []
         self._own = AtomStore(0)
         self._effective = AtomStore(0)
         self._edges: Edges | None = None
@@ -133,34 +285,42 @@ class EntityGraph:
         ...
         periodkit.errors.ValidationError: /0/parents/0/id: dependency closes a cycle: a -> a
         """
-        read, problems = read_records(records)
-        if problems:
+        columns, problems = read_columns(records)
+        if columns is None:
             raise ValidationError(problems)
         graph = cls()
-        for record in read:
-            graph._insert(record.id, record.type, record.name, record.team_id)
-        for record in read:
-            for period in record.periods:
-                if period.period_id is not None:
-                    graph._store_period(record.id, period.period_id, period)
-        for record in read:
-            for period in record.periods:
-                if period.period_id is None:
-                    graph._store_period(record.id, graph._new_period_id(record.id), period)
-            for dependency in record.parents:
-                graph._link(record.id, dependency.parent_id, dependency.lo, dependency.hi)
-        cycles = graph._cycles(read)
+        graph._load(columns)
+        cycles = graph._cycles()
         if cycles:
             raise ValidationError(cycles)
         graph.propagate()
         return graph
+
+    def _load(self, columns: EntityColumns) -> None:
+        """Take the records' columns as they are (an entity is built when first needed)."""
+        ids = columns.ids
+        owner = np.repeat(np.arange(len(ids)), columns.periods).tolist()
+        given = columns.period_ids
+        owners: dict[str | None, str] = dict(zip(given, map(ids.__getitem__, owner), strict=True))
+        owners.pop(None, None)
+        self._owner = cast(dict[str, str], owners)
+        period_ids = cast(list[str], list(given))
+        # Unnamed periods get new ids after every given one is known, in record order.
+        for index in [i for i, period_id in enumerate(given) if period_id is None]:
+            entity_id = ids[owner[index]]
+            period_ids[index] = self._new_period_id(entity_id)
+            self._owner[period_ids[index]] = entity_id
+        self._type_codes = {kind: code for code, kind in enumerate(dict.fromkeys(columns.types))}
+        self._slot_types = [self._type_codes[kind] for kind in columns.types]
+        self._slots = len(ids)
+        self._entities = _Entities(columns, period_ids)
 
     def _insert(self, entity_id: str, kind: str | None, name: str | None, team: Any) -> _Entity:
         entity = _Entity(entity_id, kind, name, team, self._slots)
         self._slots += 1
         self._own.grow_slots(self._slots)
         self._effective.grow_slots(self._slots)
-        self._type_codes.setdefault(kind, len(self._type_codes))
+        self._slot_types.append(self._type_codes.setdefault(kind, len(self._type_codes)))
         self._entities[entity_id] = entity
         return entity
 
@@ -188,13 +348,8 @@ class EntityGraph:
         self._entities[parent].children.add(child)
         self._edges = None
 
-    def _cycles(self, read: list[EntityRecord]) -> list[Problem]:
+    def _cycles(self) -> list[Problem]:
         """A problem for each cycle among the loaded dependencies, at one of its dependencies."""
-        pointers = {
-            (record.id, dependency.parent_id): dependency.pointer
-            for record in read
-            for dependency in record.parents
-        }
         problems: list[Problem] = []
         while True:
             placed = np.concatenate(
@@ -205,7 +360,7 @@ class EntityGraph:
             cycle = self._a_cycle(set(placed.astype(np.int64).tolist()))
             problems.append(
                 {
-                    "pointer": pointers[(cycle[0], cycle[1])],
+                    "pointer": self._entities.pointer(cycle[0], cycle[1]),
                     "detail": "dependency closes a cycle: " + " -> ".join(cycle),
                 }
             )
@@ -218,12 +373,14 @@ class EntityGraph:
     def _a_cycle(self, placed: set[int]) -> list[str]:
         """A cycle among the entities Kahn's algorithm could not place, child first."""
         # Every unplaced entity has an unplaced parent, so walking up must repeat.
-        entity = next(e for e in self._entities.values() if e.slot not in placed)
+        entity = self._entities[
+            next(i for i, slot in self._entities.slot.items() if slot not in placed)
+        ]
         walk: list[str] = []
         while entity.id not in walk:
             walk.append(entity.id)
             entity = self._entities[
-                min(p for p in entity.parents if self._entities[p].slot not in placed)
+                min(p for p in entity.parents if self._entities.slot[p] not in placed)
             ]
         cycle = walk[walk.index(entity.id) :]
         return [*cycle, cycle[0]]
@@ -411,32 +568,32 @@ class EntityGraph:
         ]
         self._own.write_lists([e.slot for e in entities], own)
 
-    def _edge_rows(self, entities: Iterable[_Entity]) -> Edges:
-        rows = np.array(
+    def _edge_array(self, entities: Iterable[_Entity]) -> np.ndarray:
+        slot_of = self._entities.slot
+        return np.array(
             [
-                (
-                    entity.slot,
-                    self._entities[parent].slot,
-                    self._type_codes[self._entities[parent].type],
-                    lo,
-                    hi,
-                )
+                (entity.slot, slot_of[parent], self._slot_types[slot_of[parent]], lo, hi)
                 for entity in entities
                 for parent, spans in entity.parents.items()
                 for lo, hi in spans
             ],
             dtype=np.int64,
         ).reshape(-1, 5)
-        return Edges(*rows.T)
+
+    def _edge_rows(self, entities: Iterable[_Entity]) -> Edges:
+        return Edges(*self._edge_array(entities).T)
 
     def _compiled(self) -> Edges:
         """Every dependency as arrays, cached until the structure changes."""
         if self._edges is None:
-            self._edges = self._edge_rows(self._entities.values())
+            loaded = self._entities.loaded_edges(np.array(self._slot_types, dtype=np.int64))
+            built = self._edge_array(self._entities.objects.values())
+            self._edges = Edges(*np.concatenate((loaded, built)).T)
         return self._edges
 
     def _live_slots(self) -> np.ndarray:
-        return np.fromiter((e.slot for e in self._entities.values()), dtype=np.int64)
+        slots = self._entities.slot.values()
+        return np.fromiter(slots, dtype=np.int64, count=len(slots))
 
     def _run_levels(self, slots: np.ndarray, edges: Edges, effective: AtomStore) -> None:
         levels = layers(slots, edges)
@@ -463,10 +620,15 @@ class EntityGraph:
         >>> graph.effective("a").contains("2020-01-01")
         False
         """
-        entities = self._entities.values()
+        entities = self._entities.objects.values()
         rows = [(e.slot, lo, hi) for e in entities for lo, hi, _ in e.periods.values()]
         rows += [(e.slot, *ALWAYS) for e in entities if not e.periods]
-        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        table = np.concatenate(
+            (
+                np.stack(self._entities.loaded_periods(), axis=1),
+                np.array(rows, dtype=np.int64).reshape(-1, 3),
+            )
+        )
         group, lo, hi = coverage_at_least(
             table[:, 0],
             to_domain(table[:, 1]),
@@ -490,7 +652,7 @@ class EntityGraph:
         known = dict(
             zip(
                 outside,
-                self._effective.lists([self._entities[p].slot for p in outside]),
+                self._effective.lists([self._entities.slot[p] for p in outside]),
                 strict=True,
             )
         )
@@ -499,7 +661,8 @@ class EntityGraph:
             reached: dict[int, Atoms] = {}
             for parent_id, spans in entity.parents.items():
                 atoms = known[parent_id]
-                bucket = reached.setdefault(self._type_codes[self._entities[parent_id].type], [])
+                kind = self._slot_types[self._entities.slot[parent_id]]
+                bucket = reached.setdefault(kind, [])
                 for span_lo, span_hi in spans:
                     for lo, hi in atoms:
                         if lo <= span_hi and span_lo <= hi:
@@ -536,16 +699,58 @@ class EntityGraph:
         >>> graph.effective("a") == ~PeriodSet()
         True
         """
-        _, lo, hi = self._effective.gather(np.array([self._entity(entity_id).slot]))
-        return PeriodSet.from_bounds(lo, hi)
+        try:
+            slot = self._entities.slot[entity_id]
+        except (KeyError, TypeError):
+            raise NotFoundError("entity", entity_id) from None
+        first, last = self._effective.span(slot)
+        starts, ends = self._effective.vector_form()
+        return _period_set(starts[first:last], ends[first:last])
 
     def effective_all(self) -> dict[str, PeriodSet]:
-        """The effective validity of every entity, by id.
+        """The effective validity of every entity, by id, in the order entities were added.
 
         >>> EntityGraph.from_records([{"id": "a", "periods": [{}]}]).effective_all()
         {'a': PeriodSet([Period(start=None, end=None)])}
         """
-        return {entity_id: self.effective(entity_id) for entity_id in self._entities}
+        starts, ends = self._effective.vector_form()
+        span = self._effective.span
+        found = {}
+        for entity_id, slot in self._entities.slot.items():
+            first, last = span(slot)
+            found[entity_id] = _period_set(starts[first:last], ends[first:last])
+        return found
+
+    def effective_frame(self) -> pd.DataFrame:
+        """Every entity's effective validity as a DataFrame with one row per atom.
+
+        Columns: ``entity_id``, then ``start`` and ``end`` as
+        ``datetime64[us, UTC]``, the closed bounds of the atom. The infinities
+        are written as the first and last instants of the timeline
+        (0001-01-01T00:00:00 and 9999-12-31T23:59:59.999999), which read back
+        as the infinities (never NaT). Entities come in the order they were
+        added, an entity's atoms in time order; an entity never valid has no
+        row.
+
+        >>> graph = EntityGraph.from_records([
+        ...     {"id": "a", "periods": [{"end_date": "2019-01-01"}, {"start_date": "2020-01-01"}]},
+        ...     {"id": "b", "periods": [{"end_date": "2019-01-01"}], "parents": [{"id": "a"}]}])
+        >>> frame = graph.effective_frame()
+        >>> frame["entity_id"].tolist(), str(frame["end"].dtype)
+        (['a', 'a', 'b'], 'datetime64[us, UTC]')
+        >>> frame["start"].iloc[0].isoformat(), frame["end"].iloc[1].isoformat()
+        ('0001-01-01T00:00:00+00:00', '9999-12-31T23:59:59.999999+00:00')
+        """
+        ids = list(self._entities.slot)
+        slots = np.fromiter(self._entities.slot.values(), dtype=np.int64, count=len(ids))
+        owner, lo, hi = self._effective.gather(slots)
+        return pd.DataFrame(
+            {
+                "entity_id": pd.Series(np.array(ids, dtype=object)[owner], dtype=object),
+                "start": pd.Series(lo.view("datetime64[us]")).dt.tz_localize("UTC"),
+                "end": pd.Series(hi.view("datetime64[us]")).dt.tz_localize("UTC"),
+            }
+        )
 
     # --- reading ---------------------------------------------------------------
 

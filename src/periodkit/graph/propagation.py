@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from periodkit.kernels import coverage_at_least, merge_atoms
-from periodkit.time import FIRST_US, LAST_US
+from periodkit.time import FIRST_US, LAST_US, normalise_vector
 
 _INT = np.int64
 
@@ -76,6 +76,34 @@ class AtomStore:
         # ``lists`` and ``write_lists`` go through plain memoryviews: a numpy call
         # costs tens of microseconds when the caches are cold, a memoryview slice little.
         self._views = tuple(a.data for a in (self.start, self.count, self.lo, self.hi))
+        self._vector: tuple[np.ndarray, np.ndarray] | None = None
+
+    def span(self, slot: int) -> tuple[int, int]:
+        """Where the atoms of ``slot`` lie in ``lo``/``hi`` (and in ``vector_form``).
+
+        >>> store = AtomStore(2)
+        >>> store.write_lists([1, 0], [[(1, 2), (5, 6)], [(8, 9)]])
+        >>> store.span(0), store.span(1)
+        ((2, 3), (0, 2))
+        """
+        first = self._views[0][slot]
+        return first, first + self._views[1][slot]
+
+    def vector_form(self) -> tuple[np.ndarray, np.ndarray]:
+        """``lo`` and ``hi`` in the vector form (the first and last instants as the
+        infinities), read-only; made once after each write, so that reading many
+        slots costs a slice each.
+
+        >>> store = AtomStore(1)
+        >>> store.write_lists([0], [[(FIRST_US, 0)]])
+        >>> bool(store.vector_form()[0][0] < FIRST_US)
+        True
+        """
+        if self._vector is None:
+            lo, hi = normalise_vector(self.lo[: self.used]), normalise_vector(self.hi[: self.used])
+            lo.flags.writeable = hi.flags.writeable = False
+            self._vector = lo, hi
+        return self._vector
 
     def grow_slots(self, slots: int) -> None:
         """Make room for slot numbers below ``slots``; new slots hold no atom."""
@@ -130,6 +158,7 @@ class AtomStore:
         self.start[slots] = self.used + offsets[:-1]
         self.count[slots] = np.diff(offsets)
         self.used += size
+        self._vector = None
 
     def write_lists(self, slots: list[int], lists: list[list[tuple[int, int]]]) -> None:
         """``write`` for a few slots whose atoms are Python lists of ``(lo, hi)`` pairs.
@@ -150,6 +179,7 @@ class AtomStore:
                 hi[at] = last
                 at += 1
         self.used = at
+        self._vector = None
 
     def _compact(self) -> None:
         slots = np.flatnonzero(self.count)

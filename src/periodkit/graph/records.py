@@ -19,9 +19,11 @@ import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from periodkit.documents import Document, keys, short, values_at
-from periodkit.errors import Problem
-from periodkit.time import NEG_INF, POS_INF, Side, format_instant, parse_bound
+import numpy as np
+
+from periodkit.documents import Document, containers, keys, short, values_at
+from periodkit.errors import ParseError, Problem
+from periodkit.time import NEG_INF, POS_INF, Side, format_instant, parse_bound, parse_bounds
 
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*", re.ASCII)
 _PERIOD_KEYS = keys("period_id", "start_date", "end_date", "data")
@@ -252,6 +254,187 @@ def read_records(records: object, at: str = "") -> tuple[list[EntityRecord], lis
                     pointer=dependency.pointer,
                 )
     return entities, doc.problems
+
+
+class EntityColumns(NamedTuple):
+    """The ``entities`` list column by column: one row per entity, per period, per dependency.
+
+    Periods and dependencies follow the records' order, so that an entity's
+    are one run; ``periods`` and ``parents`` count them per entity. Period
+    bounds are in the vector form, dependency spans too.
+    """
+
+    ids: list[str]
+    types: list[str | None]
+    names: list[str | None]
+    teams: list[str | int | None]
+    periods: np.ndarray
+    period_ids: list[str | None]
+    period_lo: np.ndarray
+    period_hi: np.ndarray
+    period_data: list[Any]
+    parents: np.ndarray
+    parent_ids: list[str]
+    parent_lo: np.ndarray
+    parent_hi: np.ndarray
+
+
+def read_columns(records: object) -> tuple[EntityColumns | None, list[Problem]]:
+    """``read_records`` column by column: the columns (None on a problem) and every problem.
+
+    A list of plain dicts and lists, as JSON gives, is read in one pass into
+    flat lists whose checks and dates run once per column; anything else, and
+    any list that fails a check, is read by ``read_records``, which words
+    every problem at its pointer.
+
+    >>> columns, _ = read_columns([{"id": "a", "periods": [{"end_date": "2019-01-01"}]}])
+    >>> columns.ids, columns.periods.tolist(), columns.period_hi.tolist()
+    (['a'], [1], [1546300800000000])
+    >>> read_columns([{"id": "a", "parents": [{"id": "b"}]}])[1][0]["pointer"]
+    '/0/parents/0/id'
+    """
+    columns = _plain_columns(records)
+    if columns is not None:
+        return columns, []
+    read, problems = read_records(records)
+    return (None if problems else _columns_of(read)), problems
+
+
+def _plain_columns(records: object) -> EntityColumns | None:
+    """The columns of a valid list of plain dicts and lists; None at the first doubt."""
+    if type(records) is not list:
+        return None
+    ids: list[Any] = []
+    types: list[Any] = []
+    names: list[Any] = []
+    teams: list[Any] = []
+    periods: list[int] = []
+    parents: list[int] = []
+    period_ids: list[Any] = []
+    period_lo: list[Any] = []
+    period_hi: list[Any] = []
+    period_data: list[Any] = []
+    parent_ids: list[Any] = []
+    parent_lo: list[Any] = []
+    parent_hi: list[Any] = []
+    for record in records:
+        if type(record) is not dict or not record.keys() <= _RECORD_KEYS:
+            return None
+        get = record.get
+        ids.append(get("id"))
+        types.append(get("type"))
+        names.append(get("name"))
+        teams.append(get("team_id"))
+        owned, needs = get("periods"), get("parents")
+        if (owned is not None and type(owned) is not list) or (
+            needs is not None and type(needs) is not list
+        ):
+            return None
+        periods.append(len(owned) if owned else 0)
+        parents.append(len(needs) if needs else 0)
+        for item in owned or ():
+            if type(item) is not dict or not item.keys() <= _PERIOD_KEYS:
+                return None
+            period_ids.append(item.get("period_id"))
+            period_lo.append(item.get("start_date"))
+            period_hi.append(item.get("end_date"))
+            period_data.append(item.get("data"))
+        for item in needs or ():
+            if type(item) is not dict or not item.keys() <= _PARENT_KEYS:
+                return None
+            parent_ids.append(item.get("id"))
+            parent_lo.append(item.get("start_date"))
+            parent_hi.append(item.get("end_date"))
+    unique = set(ids)
+    named = [period_id for period_id in period_ids if period_id is not None]
+    if not (
+        _texts(ids, optional=False)
+        and len(unique) == len(ids)
+        and all(
+            kind is None or (type(kind) is str and _TYPE.fullmatch(kind)) for kind in set(types)
+        )
+        and _texts(names, optional=True)
+        and {type(team) for team in teams} <= _TEAM_TYPES
+        and _texts(period_ids, optional=True)
+        and len(set(named)) == len(named)
+        and _texts(parent_ids, optional=False)
+        and unique.issuperset(parent_ids)
+        and _shallow(period_data)
+    ):
+        return None
+    spans = [_bounds(period_lo, period_hi), _bounds(parent_lo, parent_hi)]
+    if spans[0] is None or spans[1] is None:
+        return None
+    return EntityColumns(
+        ids,
+        types,
+        names,
+        teams,
+        np.array(periods, dtype=np.int64),
+        period_ids,
+        *spans[0],
+        period_data,
+        np.array(parents, dtype=np.int64),
+        parent_ids,
+        *spans[1],
+    )
+
+
+_TEAM_TYPES = {str, int, type(None)}
+_OPTIONAL_TEXT = {str, type(None)}
+
+
+def _texts(values: list[Any], *, optional: bool) -> bool:
+    """Whether every value is a non-empty string (or, when ``optional``, None)."""
+    kinds = set(map(type, values))
+    return kinds <= (_OPTIONAL_TEXT if optional else {str}) and "" not in values
+
+
+def _shallow(data: list[Any]) -> bool:
+    """Whether every period's ``data`` nests no deeper than a record's reader allows."""
+    deep = containers(data)
+    if not deep:
+        return True
+    doc = Document()
+    # Where a period's data sits: /<record>/periods/<period>.
+    for key in (0, "periods", 0):
+        doc.enter(key)
+    return all(doc.nested(data[index]) for index in deep)
+
+
+def _bounds(starts: list[Any], ends: list[Any]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Valid spans from texts in the entity dialect, or None when any is not."""
+    if not (set(map(type, starts)) | set(map(type, ends))) <= _OPTIONAL_TEXT:
+        return None
+    try:
+        lo = parse_bounds(starts, "start", "entity")
+        hi = parse_bounds(ends, "end", "entity")
+    except ParseError:
+        return None
+    if ((lo == POS_INF) | (hi == NEG_INF) | (lo > hi)).any():
+        return None
+    return lo, hi
+
+
+def _columns_of(read: list[EntityRecord]) -> EntityColumns:
+    """The columns of records ``read_records`` read (and found valid)."""
+    periods = [period for record in read for period in record.periods]
+    parents = [dependency for record in read for dependency in record.parents]
+    return EntityColumns(
+        [record.id for record in read],
+        [record.type for record in read],
+        [record.name for record in read],
+        [record.team_id for record in read],
+        np.array([len(record.periods) for record in read], dtype=np.int64),
+        [period.period_id for period in periods],
+        np.array([period.lo for period in periods], dtype=np.int64),
+        np.array([period.hi for period in periods], dtype=np.int64),
+        [period.data for period in periods],
+        np.array([len(record.parents) for record in read], dtype=np.int64),
+        [dependency.parent_id for dependency in parents],
+        np.array([dependency.lo for dependency in parents], dtype=np.int64),
+        np.array([dependency.hi for dependency in parents], dtype=np.int64),
+    )
 
 
 def read_writes(

@@ -49,6 +49,7 @@ Precision = Literal["ms", "us"]
 #: What the scalar form of an instant is: an aware UTC datetime or an infinity.
 Instant = Any
 
+_MINUS_INFINITY = -P.inf
 NAT = int(np.iinfo(np.int64).min)
 NEG_INF = NAT + 1
 POS_INF = int(np.iinfo(np.int64).max)
@@ -102,7 +103,7 @@ def is_infinite(value: object) -> bool:
     >>> is_infinite(P.inf), is_infinite(parse_instant("2019-01-01"))
     (True, False)
     """
-    return value is P.inf or value is -P.inf
+    return value is P.inf or value is _MINUS_INFINITY
 
 
 def normalise_micros(us: int) -> int:
@@ -126,14 +127,14 @@ def to_micros(instant: Instant) -> int:
     >>> to_micros("1970-01-01T00:00:01Z"), to_micros(-P.inf) == NEG_INF
     (1000000, True)
     """
-    if is_infinite(instant):
-        return NEG_INF if instant == -P.inf else POS_INF
-    # The scalar form itself needs no parsing: most callers pass what
+    # The scalar form itself first, and with no call: most callers pass what
     # parse_instant returned.
-    moment = (
-        instant if type(instant) is _dt.datetime and instant.tzinfo is UTC else _scalar(instant)
-    )
-    us = _raw_micros(moment)
+    if type(instant) is _dt.datetime and instant.tzinfo is UTC:
+        us = (instant - _EPOCH) // _ONE_US
+    elif is_infinite(instant):
+        return NEG_INF if instant is _MINUS_INFINITY else POS_INF
+    else:
+        us = _raw_micros(_scalar(instant))
     return us if FIRST_US < us < LAST_US else normalise_micros(us)
 
 

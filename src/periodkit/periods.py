@@ -6,9 +6,11 @@ one canonical form: sorted, disjoint, closed atoms, where atoms that touch or
 lie one microsecond apart are merged. Because the form is canonical, equality
 is equality of atoms and every operation returns a canonical set.
 
-The atoms live as two int64 arrays of bounds (the vector form of
-``periodkit.time``), so the algebra is a handful of numpy sweeps and the
-kernels can take the arrays as they are. portion is the reference semantics:
+A set of up to ``SMALL_ATOMS`` atoms holds them as a tuple of int pairs and
+combines by Python sweeps, since numpy's fixed cost per call outweighs the
+work there; a larger one holds two int64 arrays of bounds (the vector form
+of ``periodkit.time``), combines by numpy sweeps, and the kernels take its
+arrays as they are. portion is the reference semantics:
 the tests check every operation against it, and ``to_portion`` /
 ``from_portion`` convert both ways.
 

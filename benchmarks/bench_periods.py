@@ -68,11 +68,11 @@ def _small_cases(count: int) -> list[Case]:
 
     pairs: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
         ("PeriodSet([Period(a, b), ...])", build_ours, build_portion),
-        ("s | t", lambda: a | b, lambda: i | j),
-        ("s & t", lambda: a & b, lambda: i & j),
-        ("s - t", lambda: a - b, lambda: i - j),
-        ("~s", lambda: ~a, lambda: ~i),
-        ("s == t", lambda: a == b, lambda: i == j),
+        ("union (or)", lambda: a | b, lambda: i | j),
+        ("intersection (&)", lambda: a & b, lambda: i & j),
+        ("difference (-)", lambda: a - b, lambda: i - j),
+        ("complement (~)", lambda: ~a, lambda: ~i),
+        ("equality (==)", lambda: a == b, lambda: i == j),
         ("s.contains(instant)", lambda: a.contains(instant), lambda: instant in i),
         ("s.contains(period)", lambda: a.contains(period), lambda: interval in i),
         ("s.overlaps(period)", lambda: a.overlaps(period), lambda: i.overlaps(interval)),
@@ -109,10 +109,10 @@ def _large_cases(count: int) -> list[Case]:
     instant = ORIGIN
     calls: list[tuple[str, Callable[[], Any]]] = [
         ("PeriodSet.from_bounds", lambda: PeriodSet.from_bounds(a_lo, a_hi)),
-        ("s | t", lambda: a | b),
-        ("s & t", lambda: a & b),
-        ("s - t", lambda: a - b),
-        ("~s", lambda: ~a),
+        ("union (or)", lambda: a | b),
+        ("intersection (&)", lambda: a & b),
+        ("difference (-)", lambda: a - b),
+        ("complement (~)", lambda: ~a),
         ("s.contains(instant)", lambda: a.contains(instant)),
     ]
     return [

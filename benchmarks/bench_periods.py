@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import portion as P
 
-from benchmarks.harness import Case, Impl
+from benchmarks.harness import Case, Impl, repeated
 from periodkit import Period, PeriodSet
 
 SEED = 20191212
@@ -24,15 +24,6 @@ CALLS = 100
 UTC = dt.UTC
 DAY = dt.timedelta(days=1)
 ORIGIN = dt.datetime(2024, 8, 12, 11, 58, 19, 349000, tzinfo=UTC)
-
-
-def _repeated(call: Callable[[], Any]) -> Callable[[], Any]:
-    def run() -> Any:
-        for _ in range(CALLS - 1):
-            call()
-        return call()
-
-    return run
 
 
 def _atoms(count: int, shift: float) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -88,8 +79,8 @@ def _small_cases(count: int) -> list[Case]:
             name=f"small set ({count} atom{'s' * (count > 1)}): {label}",
             n=CALLS,
             impls=[
-                Impl("periodkit", _repeated(ours)),
-                Impl("portion", _repeated(theirs)),
+                Impl("periodkit", repeated(ours, CALLS)),
+                Impl("portion", repeated(theirs, CALLS)),
             ],
             check=_same_answer,
         )

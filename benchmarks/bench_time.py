@@ -8,28 +8,18 @@ case makes ``CALLS`` calls per run and the table's N counts calls.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from benchmarks.harness import Case, Impl
+from benchmarks.harness import Case, Impl, repeated
 from periodkit import format_instant, parse_instant, parse_instants
 
 SEED = 20191212
 CALLS = 100
 WIRE = "2024-08-12T11:58:19.349Z"
 MOMENT = dt.datetime(2024, 8, 12, 11, 58, 19, 349000, tzinfo=dt.UTC)
-
-
-def _repeated(call: Callable[[], Any]) -> Callable[[], Any]:
-    def run() -> Any:
-        for _ in range(CALLS - 1):
-            call()
-        return call()
-
-    return run
 
 
 def _same_instant(results: dict[str, Any]) -> None:
@@ -49,9 +39,12 @@ def _scalar_cases() -> list[Case]:
             name=f"parse one instant ({WIRE!r})",
             n=CALLS,
             impls=[
-                Impl("periodkit.parse_instant", _repeated(lambda: parse_instant(WIRE))),
-                Impl("pandas.Timestamp", _repeated(lambda: pd.Timestamp(WIRE))),
-                Impl("datetime.fromisoformat", _repeated(lambda: dt.datetime.fromisoformat(WIRE))),
+                Impl("periodkit.parse_instant", repeated(lambda: parse_instant(WIRE), CALLS)),
+                Impl("pandas.Timestamp", repeated(lambda: pd.Timestamp(WIRE), CALLS)),
+                Impl(
+                    "datetime.fromisoformat",
+                    repeated(lambda: dt.datetime.fromisoformat(WIRE), CALLS),
+                ),
             ],
             check=_same_instant,
         ),
@@ -59,8 +52,8 @@ def _scalar_cases() -> list[Case]:
             name="format one aware datetime",
             n=CALLS,
             impls=[
-                Impl("periodkit.format_instant", _repeated(lambda: format_instant(MOMENT))),
-                Impl("datetime.isoformat()", _repeated(MOMENT.isoformat)),
+                Impl("periodkit.format_instant", repeated(lambda: format_instant(MOMENT), CALLS)),
+                Impl("datetime.isoformat()", repeated(MOMENT.isoformat, CALLS)),
             ],
             check=_same_text,
         ),

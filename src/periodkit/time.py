@@ -428,28 +428,19 @@ def format_instant(
         if not NEG_INF < us < POS_INF:
             return _format_infinite(us, dialect)
         moment = from_micros(us)
-    if dialect == "entity":
-        return _ENTITY_TEMPLATE % (
-            moment.year,
-            moment.month,
-            moment.day,
-            moment.hour,
-            moment.minute,
-            moment.second,
-        )
-    if precision == "us":
-        template, fraction = _ISO_US_TEMPLATE, moment.microsecond
-    else:
-        template, fraction = _ISO_MS_TEMPLATE, moment.microsecond // 1000
-    return template % (
+    day_and_clock = (
         moment.year,
         moment.month,
         moment.day,
         moment.hour,
         moment.minute,
         moment.second,
-        fraction,
     )
+    if dialect == "entity":
+        return _ENTITY_TEMPLATE % day_and_clock
+    if precision == "us":
+        return _ISO_US_TEMPLATE % (*day_and_clock, moment.microsecond)
+    return _ISO_MS_TEMPLATE % (*day_and_clock, moment.microsecond // 1000)
 
 
 def _check_options(dialect: object, precision: object = "ms") -> None:

@@ -5,6 +5,7 @@ timeline [first instant, last instant]: exactly the model periodkit claims,
 computed by independent code.
 """
 
+import contextlib
 import datetime as dt
 import functools
 
@@ -23,6 +24,7 @@ from periodkit import (
     parse_instant,
     parse_span,
 )
+from periodkit import periods as periods_module
 from periodkit.periods import PeriodRecord
 from periodkit.strategies import micros, period_sets, periods
 from periodkit.time import FIRST_US, LAST_US, NEG_INF, POS_INF
@@ -323,3 +325,62 @@ def test_a_span_is_the_period_its_date_names():
     assert parse_span(moment).start == parse_span(moment).end == moment.replace(tzinfo=UTC)
     with pytest.raises(ParseError, match="'2019-1' is not a date or date-time"):
         parse_span("2019-1")
+
+
+@contextlib.contextmanager
+def small_atoms(limit: int):
+    """Hold sets of up to ``limit`` atoms in the small form while the block runs."""
+    saved = periods_module.SMALL_ATOMS
+    periods_module.SMALL_ATOMS = limit
+    try:
+        yield
+    finally:
+        periods_module.SMALL_ATOMS = saved
+
+
+def in_form(value: PeriodSet, limit: int) -> PeriodSet:
+    with small_atoms(limit):
+        return PeriodSet.from_bounds(*value.bounds())
+
+
+def answers(a: PeriodSet, b: PeriodSet, p: Period, us: int) -> list[object]:
+    t = Period.from_micros(us, us).start
+    sets = [a | b, a & b, a - b, b - a, ~a, ~b]
+    facts = [a == b, a.contains(b), a.overlaps(b), a.contains(p), a.overlaps(p), a.contains(t)]
+    return [[(s.bounds()[0].tolist(), s.bounds()[1].tolist()) for s in sets], facts]
+
+
+@given(
+    period_sets(max_atoms=12),
+    period_sets(max_atoms=12),
+    periods(),
+    micros(),
+    st.integers(0, 8),
+)
+def test_small_and_bulk_forms_give_the_same_answers(a, b, p, us, limit):
+    # Operands and results straddle the limit, so both forms and every move
+    # between them are taken; limit 0 is the numpy path alone.
+    with small_atoms(limit):
+        small = answers(in_form(a, limit), in_form(b, limit), p, us)
+        bulk = answers(in_form(a, 0), in_form(b, 0), p, us)
+        mixed = answers(in_form(a, limit), in_form(b, 0), p, us)
+    assert small == answers(a, b, p, us)
+    assert bulk == answers(a, b, p, us)
+    assert mixed == answers(a, b, p, us)
+    with small_atoms(limit):
+        union = in_form(a, limit) | in_form(b, limit)
+        assert (union._small is None) == (len(union) > limit)
+        assert union == in_form(union, 0) and hash(union) == hash(in_form(union, limit))
+
+
+def test_sets_at_the_real_limit_hold_the_form_of_their_size():
+    limit = periods_module.SMALL_ATOMS
+    for size in (limit - 1, limit, limit + 1, 2 * limit + 1):
+        s = PeriodSet([Period.from_micros(3 * i, 3 * i + 1) for i in range(size)])
+        assert (s._small is None) == (size > limit) and len(s) == size
+        gaps = ~s
+        assert len(gaps) == size + 1 and (gaps._small is None) == (size + 1 > limit)
+        assert ~gaps == s and (s | gaps) == PeriodSet([Period()]) and (s & gaps).is_empty
+        assert oracle(s - Period.from_micros(0, 3 * size // 2)) == oracle(s) - D.closed(
+            0, 3 * size // 2
+        )

@@ -6,9 +6,11 @@ one canonical form: sorted, disjoint, closed atoms, where atoms that touch or
 lie one microsecond apart are merged. Because the form is canonical, equality
 is equality of atoms and every operation returns a canonical set.
 
-The atoms live as two int64 arrays of bounds (the vector form of
-``periodkit.time``), so the algebra is a handful of numpy sweeps and the
-kernels can take the arrays as they are. portion is the reference semantics:
+A set of up to ``SMALL_ATOMS`` atoms holds them as a tuple of int pairs and
+combines by Python sweeps, since numpy's fixed cost per call outweighs the
+work there; a larger one holds two int64 arrays of bounds (the vector form
+of ``periodkit.time``), combines by numpy sweeps, and the kernels take its
+arrays as they are. portion is the reference semantics:
 the tests check every operation against it, and ``to_portion`` /
 ``from_portion`` convert both ways.
 
@@ -43,7 +45,6 @@ from periodkit.time import (
     from_micros,
     normalise_micros,
     normalise_vector,
-    parse_bound,
     span_micros,
     to_micros,
 )
@@ -84,7 +85,9 @@ class Period:
     __slots__ = ("_hi", "_lo")
 
     def __init__(self, start: object = None, end: object = None) -> None:
-        lo, hi = parse_bound(start, "start"), parse_bound(end, "end")
+        # parse_bound(value, side) in the ISO dialect, without its calls.
+        lo = NEG_INF if start is None else to_micros(start)
+        hi = POS_INF if end is None else to_micros(end)
         if lo > hi:
             raise PeriodError(f"start {start!r} is after end {end!r}")
         self._lo, self._hi = lo, hi
@@ -134,7 +137,12 @@ class Period:
         >>> Period("2019-01-01", "2019-12-31").contains(Period("2019-03-01", "2019-03-02"))
         True
         """
-        return PeriodSet([self]).contains(other)
+        if isinstance(other, Period):
+            return self._lo <= other._lo and other._hi <= self._hi
+        if isinstance(other, PeriodSet):
+            return PeriodSet(self).contains(other)
+        # The vector form keeps the order of instants, infinities included.
+        return self._lo <= to_micros(other) <= self._hi
 
     def __contains__(self, other: object) -> bool:
         return self.contains(other)
@@ -234,6 +242,89 @@ def _covered(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.nda
     return (index >= 0) & (ends[np.maximum(index, 0)] >= points)
 
 
+#: A set of at most this many atoms is held as a tuple of ``(lo, hi)`` pairs
+#: and combined by Python sweeps; a larger one as two int64 arrays and numpy.
+SMALL_ATOMS = 64
+
+# Small sets hold domain bounds (the first and last instants as numbers), so
+# that ``hi + 1`` and ``lo - 1`` need no care for the infinities.
+Atoms = tuple[tuple[int, int], ...]
+
+
+def _domain(us: int) -> int:
+    return us if NEG_INF < us < POS_INF else (FIRST_US if us == NEG_INF else LAST_US)
+
+
+def _vector(us: int) -> int:
+    return us if FIRST_US < us < LAST_US else (NEG_INF if us == FIRST_US else POS_INF)
+
+
+def _union(a: Atoms, b: Atoms) -> list[tuple[int, int]]:
+    return kernels.merge_atoms([*a, *b])
+
+
+def _and_not(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a & ~b
+
+
+def _intersection(a: Atoms, b: Atoms) -> list[tuple[int, int]]:
+    """Two canonical atom tuples intersected: a two-pointer sweep, canonical again."""
+    out = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        (a_lo, a_hi), (b_lo, b_hi) = a[i], b[j]
+        lo = a_lo if a_lo > b_lo else b_lo
+        hi = a_hi if a_hi < b_hi else b_hi
+        if lo <= hi:
+            out.append((lo, hi))
+        if a_hi < b_hi:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _difference(a: Atoms, b: Atoms) -> list[tuple[int, int]]:
+    """What of ``a`` no atom of ``b`` covers; the pieces stay canonical."""
+    out = []
+    j = 0
+    for lo, hi in a:
+        while j < len(b) and b[j][1] < lo:
+            j += 1
+        # Atoms of b may reach into the next atom of a: scan on from j, keep j.
+        k = j
+        while k < len(b) and b[k][0] <= hi:
+            if b[k][0] > lo:
+                out.append((lo, b[k][0] - 1))
+            lo = b[k][1] + 1
+            k += 1
+        if lo <= hi:
+            out.append((lo, hi))
+    return out
+
+
+def _complement(a: Atoms) -> list[tuple[int, int]]:
+    out = []
+    lo = FIRST_US
+    for a_lo, a_hi in a:
+        if a_lo > lo:
+            out.append((lo, a_lo - 1))
+        lo = a_hi + 1
+    if lo <= LAST_US:
+        out.append((lo, LAST_US))
+    return out
+
+
+def _covers(a: Atoms, lo: int, hi: int) -> bool:
+    """Whether one atom of ``a`` holds all of [lo, hi]."""
+    for a_lo, a_hi in a:
+        if a_lo > lo:
+            return False
+        if hi <= a_hi:
+            return True
+    return False
+
+
 class PeriodSet:
     """A union of periods, kept as sorted, disjoint, merged closed atoms.
 
@@ -248,36 +339,48 @@ class PeriodSet:
     True
     """
 
-    __slots__ = ("_ends", "_starts")
-    _starts: np.ndarray
-    _ends: np.ndarray
+    # One form per size, so that equal sets always share it: up to SMALL_ATOMS
+    # atoms, ``_small`` holds them (and ``bounds()`` caches its arrays in
+    # ``_starts``/``_ends``); beyond, ``_small`` is None and the arrays are the set.
+    __slots__ = ("_ends", "_small", "_starts")
+    _small: Atoms | None
+    _starts: np.ndarray | None
+    _ends: np.ndarray | None
 
     def __init__(self, periods: Iterable[Period | PeriodSet] | Period | PeriodSet = ()) -> None:
-        if isinstance(periods, Period | PeriodSet):
-            periods = [periods]
-        if not isinstance(periods, Iterable) or isinstance(periods, str | bytes | dict):
-            raise ArgumentError(f"PeriodSet takes an iterable of Periods, not {periods!r}")
-        starts: list[np.ndarray] = []
-        ends: list[np.ndarray] = []
+        if type(periods) is not list:
+            if isinstance(periods, Period | PeriodSet):
+                periods = [periods]
+            elif not isinstance(periods, Iterable) or isinstance(periods, str | bytes | dict):
+                raise ArgumentError(f"PeriodSet takes an iterable of Periods, not {periods!r}")
+        atoms: list[tuple[int, int]] = []
+        bulk: list[PeriodSet] = []
         for item in periods:
             if isinstance(item, Period):
-                starts.append(np.array([item.lo], dtype=np.int64))
-                ends.append(np.array([item.hi], dtype=np.int64))
+                atoms.append((_domain(item._lo), _domain(item._hi)))
             elif isinstance(item, PeriodSet):
-                starts.append(item._starts)
-                ends.append(item._ends)
+                if item._small is None:
+                    bulk.append(item)
+                else:
+                    atoms.extend(item._small)
             else:
                 raise ArgumentError(f"{item!r} is not a Period or a PeriodSet")
-        if starts:
-            self._set_domain(*self._normalised(np.concatenate(starts), np.concatenate(ends)))
-        else:
-            self._starts, self._ends = _EMPTY, _EMPTY
+        if not bulk and len(atoms) <= SMALL_ATOMS:
+            self._small = tuple(atoms if len(atoms) < 2 else kernels.merge_atoms(atoms))
+            self._starts = self._ends = None
+            return
+        pairs = np.array(atoms, dtype=np.int64).reshape(-1, 2)
+        starts = np.concatenate([pairs[:, 0], *(s._bounds_array(0) for s in bulk)])
+        ends = np.concatenate([pairs[:, 1], *(s._bounds_array(1) for s in bulk)])
+        self._adopt(*kernels.merge(kernels.to_domain(starts), kernels.to_domain(ends)))
 
-    @staticmethod
-    def _normalised(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return kernels.merge(kernels.to_domain(starts), kernels.to_domain(ends))
-
-    def _set_domain(self, starts: np.ndarray, ends: np.ndarray) -> None:
+    def _adopt(self, starts: np.ndarray, ends: np.ndarray) -> None:
+        """Hold canonical domain atoms in the form their count calls for."""
+        if len(starts) <= SMALL_ATOMS:
+            self._small = tuple(zip(starts.tolist(), ends.tolist(), strict=True))
+            self._starts = self._ends = None
+            return
+        self._small = None
         self._starts, self._ends = normalise_vector(starts), normalise_vector(ends)
         self._starts.flags.writeable = False
         self._ends.flags.writeable = False
@@ -285,8 +388,22 @@ class PeriodSet:
     @classmethod
     def _from_domain(cls, starts: np.ndarray, ends: np.ndarray) -> PeriodSet:
         result = cls.__new__(cls)
-        result._set_domain(starts, ends)
+        result._adopt(starts, ends)
         return result
+
+    @classmethod
+    def _from_atoms(cls, atoms: list[tuple[int, int]]) -> PeriodSet:
+        """A set from canonical domain atoms as a small sweep gives them."""
+        if len(atoms) > SMALL_ATOMS:
+            pairs = np.array(atoms, dtype=np.int64)
+            return cls._from_domain(pairs[:, 0], pairs[:, 1])
+        result = cls.__new__(cls)
+        result._small = tuple(atoms)
+        result._starts = result._ends = None
+        return result
+
+    def _bounds_array(self, side: int) -> np.ndarray:
+        return self.bounds()[side]
 
     @classmethod
     def from_bounds(
@@ -313,7 +430,7 @@ class PeriodSet:
                 f"atom {index}: start {_describe(int(lo[index]))!r} "
                 f"is after end {_describe(int(hi[index]), 'end')!r}"
             )
-        return cls._from_domain(*cls._normalised(lo, hi))
+        return cls._from_domain(*kernels.merge(kernels.to_domain(lo), kernels.to_domain(hi)))
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The atoms as two sorted, read-only int64 arrays (starts, ends) in the vector form.
@@ -322,23 +439,32 @@ class PeriodSet:
         >>> s.bounds()[0].tolist()
         [0, 5]
         """
+        if self._starts is None or self._ends is None:
+            pairs = np.array(self._small, dtype=np.int64).reshape(-1, 2)
+            starts, ends = normalise_vector(pairs[:, 0]), normalise_vector(pairs[:, 1])
+            starts.flags.writeable = False
+            ends.flags.writeable = False
+            self._starts, self._ends = starts, ends
         return self._starts, self._ends
+
+    def _vector_atoms(self) -> list[tuple[int, int]]:
+        if self._small is not None:
+            return [(_vector(lo), _vector(hi)) for lo, hi in self._small]
+        starts, ends = self.bounds()
+        return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
     @property
     def atoms(self) -> tuple[Period, ...]:
         """The atoms as Periods, in order."""
-        return tuple(
-            Period.from_micros(lo, hi)
-            for lo, hi in zip(self._starts.tolist(), self._ends.tolist(), strict=True)
-        )
+        return tuple(Period.from_micros(lo, hi) for lo, hi in self._vector_atoms())
 
     @property
     def is_empty(self) -> bool:
         """Whether the set holds no instant."""
-        return len(self._starts) == 0
+        return self._small == ()
 
     def __len__(self) -> int:
-        return len(self._starts)
+        return len(self._small) if self._small is not None else len(self.bounds()[0])
 
     def __iter__(self) -> Iterator[Period]:
         return iter(self.atoms)
@@ -354,15 +480,26 @@ class PeriodSet:
         >>> PeriodSet([Period("2019-01-01", "2019-01-31")]).contains("2019-01-31T00:00:00Z")
         True
         """
-        if isinstance(other, PeriodSet | Period):
-            return (_as_set(other) - self).is_empty
+        small = self._small
+        if isinstance(other, Period):
+            if small is not None:
+                return _covers(small, _domain(other._lo), _domain(other._hi))
+            other = PeriodSet(other)
+        if isinstance(other, PeriodSet):
+            if small is not None and other._small is not None:
+                return not _difference(other._small, small)
+            return (other - self).is_empty
         point = to_micros(other)
+        if not NEG_INF < point < POS_INF:
+            point = _domain(point)
+        if small is not None:
+            for lo, hi in small:
+                if point <= hi:
+                    return lo <= point
+            return False
+        starts, ends = self.bounds()
         return bool(
-            _covered(
-                kernels.to_domain(self._starts),
-                kernels.to_domain(self._ends),
-                kernels.to_domain(np.array([point])),
-            )[0]
+            _covered(kernels.to_domain(starts), kernels.to_domain(ends), np.array([point]))[0]
         )
 
     def overlaps(self, other: Period | PeriodSet) -> bool:
@@ -374,12 +511,18 @@ class PeriodSet:
         """
         return not (self & _as_set(other)).is_empty
 
-    def _combine(self, other: object, keep: Any) -> PeriodSet:
-        if not isinstance(other, Period | PeriodSet):
-            return NotImplemented
-        right = _as_set(other)
-        a_s, a_e = kernels.to_domain(self._starts), kernels.to_domain(self._ends)
-        b_s, b_e = kernels.to_domain(right._starts), kernels.to_domain(right._ends)
+    def _sweep(self, other: object, small: Any, keep: Any) -> PeriodSet:
+        """``other`` combined with this set: by the Python sweep ``small`` on two
+        small sets, else by counting coverage with numpy (``keep`` of two masks)."""
+        if type(other) is not PeriodSet:
+            if not isinstance(other, Period | PeriodSet):
+                return NotImplemented
+            other = _as_set(other)
+        if self._small is not None and other._small is not None:
+            return PeriodSet._from_atoms(small(self._small, other._small))
+        (a_s, a_e), (b_s, b_e) = self.bounds(), other.bounds()
+        a_s, a_e = kernels.to_domain(a_s), kernels.to_domain(a_e)
+        b_s, b_e = kernels.to_domain(b_s), kernels.to_domain(b_e)
         # Half-open edges: coverage is constant between consecutive points.
         points = np.unique(np.concatenate((a_s, a_e + 1, b_s, b_e + 1)))
         if len(points) == 0:
@@ -390,13 +533,13 @@ class PeriodSet:
         )
 
     def __or__(self, other: Period | PeriodSet) -> PeriodSet:
-        return self._combine(other, np.logical_or)
+        return self._sweep(other, _union, np.logical_or)
 
     def __and__(self, other: Period | PeriodSet) -> PeriodSet:
-        return self._combine(other, np.logical_and)
+        return self._sweep(other, _intersection, np.logical_and)
 
     def __sub__(self, other: Period | PeriodSet) -> PeriodSet:
-        return self._combine(other, lambda a, b: a & ~b)
+        return self._sweep(other, _difference, _and_not)
 
     __ror__ = __or__
     __rand__ = __and__
@@ -407,17 +550,23 @@ class PeriodSet:
         return _as_set(other) - self
 
     def __invert__(self) -> PeriodSet:
+        if self._small is not None:
+            return PeriodSet._from_atoms(_complement(self._small))
         return _EVERYTHING - self
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PeriodSet):
             return NotImplemented
-        return np.array_equal(self._starts, other._starts) and np.array_equal(
-            self._ends, other._ends
-        )
+        if self._small is not None and other._small is not None:
+            return self._small == other._small
+        (a_s, a_e), (b_s, b_e) = self.bounds(), other.bounds()
+        return np.array_equal(a_s, b_s) and np.array_equal(a_e, b_e)
 
     def __hash__(self) -> int:
-        return hash((self._starts.tobytes(), self._ends.tobytes()))
+        if self._small is not None:
+            return hash(self._small)
+        starts, ends = self.bounds()
+        return hash((starts.tobytes(), ends.tobytes()))
 
     def __repr__(self) -> str:
         return f"PeriodSet({list(self.atoms)!r})"
@@ -433,7 +582,7 @@ class PeriodSet:
         (-inf,datetime.datetime(2019, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)]
         """
         atoms = []
-        for lo, hi in zip(self._starts.tolist(), self._ends.tolist(), strict=True):
+        for lo, hi in self._vector_atoms():
             if lo == hi and lo in (NEG_INF, POS_INF):
                 atoms.append(P.singleton(_FIRST_INSTANT if lo == NEG_INF else _LAST_INSTANT))
             else:

@@ -49,6 +49,7 @@ Precision = Literal["ms", "us"]
 #: What the scalar form of an instant is: an aware UTC datetime or an infinity.
 Instant = Any
 
+_MINUS_INFINITY = -P.inf
 NAT = int(np.iinfo(np.int64).min)
 NEG_INF = NAT + 1
 POS_INF = int(np.iinfo(np.int64).max)
@@ -56,11 +57,15 @@ POS_INF = int(np.iinfo(np.int64).max)
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
 _US_PER_SECOND = 1_000_000
 _US_PER_DAY = 86_400 * _US_PER_SECOND
+_ONE_US = _dt.timedelta(microseconds=1)
 FIRST_US = -62_135_596_800 * _US_PER_SECOND
 LAST_US = 253_402_300_800 * _US_PER_SECOND - 1
 
 ENTITY_START_SENTINEL = "1970-01-01 00:00:00"
 ENTITY_END_SENTINEL = "9999-12-31 23:59:59"
+# The first and last instants of the timeline, which are the infinities.
+_FIRST = _EPOCH + _dt.timedelta(microseconds=FIRST_US)
+_LAST = _EPOCH + _dt.timedelta(microseconds=LAST_US)
 _ENTITY_END_MOMENT = _EPOCH + _dt.timedelta(microseconds=LAST_US - (_US_PER_SECOND - 1))
 
 _EXPECTED = "an ISO 8601 instant such as 2019-12-12T09:30:25.123Z"
@@ -79,6 +84,14 @@ _ISO = re.compile(
     r"(?P<offset>Z|[+-]\d{2}:\d{2})?)?)?)?",
     re.ASCII,
 )
+# The instants of that grammar (a date, or a date and a time to at least the
+# minute) with ranges on the offset, which datetime.fromisoformat reads
+# without them: a text it admits names the same instant in both readers.
+_INSTANT = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?",
+    re.ASCII,
+)
 
 
 # --- scalar <-> vector -------------------------------------------------------
@@ -90,7 +103,7 @@ def is_infinite(value: object) -> bool:
     >>> is_infinite(P.inf), is_infinite(parse_instant("2019-01-01"))
     (True, False)
     """
-    return value is P.inf or value is -P.inf
+    return value is P.inf or value is _MINUS_INFINITY
 
 
 def normalise_micros(us: int) -> int:
@@ -114,14 +127,15 @@ def to_micros(instant: Instant) -> int:
     >>> to_micros("1970-01-01T00:00:01Z"), to_micros(-P.inf) == NEG_INF
     (1000000, True)
     """
-    if is_infinite(instant):
-        return NEG_INF if instant == -P.inf else POS_INF
-    # The scalar form itself needs no parsing: most callers pass what
+    # The scalar form itself first, and with no call: most callers pass what
     # parse_instant returned.
-    moment = (
-        instant if type(instant) is _dt.datetime and instant.tzinfo is UTC else _scalar(instant)
-    )
-    return normalise_micros(_raw_micros(moment))
+    if type(instant) is _dt.datetime and instant.tzinfo is UTC:
+        us = (instant - _EPOCH) // _ONE_US
+    elif is_infinite(instant):
+        return NEG_INF if instant is _MINUS_INFINITY else POS_INF
+    else:
+        us = _raw_micros(_scalar(instant))
+    return us if FIRST_US < us < LAST_US else normalise_micros(us)
 
 
 def from_micros(us: int) -> Instant:
@@ -202,6 +216,20 @@ def _shift_checked(naive: _dt.datetime, shift: _dt.timedelta, value: object) -> 
 
 
 def _parse_text(text: str) -> _dt.datetime:
+    """The instant a text names: by ``datetime.fromisoformat`` when ``_INSTANT``
+    admits the text, else (and for every error) by the grammar."""
+    if _INSTANT.fullmatch(text) is not None:
+        try:
+            moment = _dt.datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                return moment.replace(tzinfo=UTC)
+            return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+        except (ValueError, OverflowError):
+            pass  # an invalid date or an instant past the timeline: the grammar says which
+    return _parse_grammar(text)
+
+
+def _parse_grammar(text: str) -> _dt.datetime:
     parts = _match(text, _EXPECTED)
     if parts["day"] is None or (parts["hour"] is not None and parts["minute"] is None):
         raise ParseError(
@@ -244,6 +272,8 @@ def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
     ...
     periodkit.errors.ParseError: None is not an instant (expected an ISO 8601 instant ...)
     """
+    if type(value) is str and dialect == "iso":
+        return _parse_text(value)
     _check_options(dialect)
     if is_infinite(value):
         return value
@@ -300,6 +330,9 @@ def parse_bound(value: object, side: Side, dialect: Dialect = "iso") -> int:
     """
     if value is None:
         return NEG_INF if side == "start" else POS_INF
+    if dialect == "iso":
+        # In the ISO dialect, parse_instant does nothing that to_micros does not.
+        return to_micros(value)
     return to_micros(parse_instant(value, dialect))
 
 
@@ -337,8 +370,7 @@ _FIXED_STEPS_US = {
 
 
 def _raw_micros(moment: _dt.datetime) -> int:
-    delta = moment - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * _US_PER_SECOND + delta.microseconds
+    return (moment - _EPOCH) // _ONE_US
 
 
 def _span_last_micros(first: _dt.datetime, precision: str) -> int:
@@ -361,6 +393,12 @@ def _span_last_micros(first: _dt.datetime, precision: str) -> int:
 # --- formatting --------------------------------------------------------------
 
 
+# %-formatting of the fields is faster than datetime.isoformat and f-strings.
+_ENTITY_TEMPLATE = "%04d-%02d-%02d %02d:%02d:%02d"
+_ISO_MS_TEMPLATE = "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"
+_ISO_US_TEMPLATE = "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"
+
+
 def format_instant(
     value: object, dialect: Dialect = "iso", precision: Precision = "ms"
 ) -> str | None:
@@ -377,26 +415,37 @@ def format_instant(
     (None, '1970-01-01 00:00:00')
     """
     _check_options(dialect, precision)
-    if isinstance(value, int | np.integer) and not isinstance(value, bool):
-        if not NAT <= value <= POS_INF:
-            raise ParseError(f"{value!r} is not int64 microseconds (the vector form)")
-        us = normalise_micros(int(value))
+    if type(value) is _dt.datetime and value.tzinfo is UTC and _FIRST < value < _LAST:
+        # The scalar form itself, already finite: nothing to convert.
+        moment = value
     else:
-        us = to_micros(value)
-    if not NEG_INF < us < POS_INF:
-        return _format_infinite(us, dialect)
-    moment = from_micros(us)
-    day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
-    clock = f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
-    if dialect == "entity":
-        return f"{day} {clock}"
-    fraction = (
-        f"{moment.microsecond:06d}" if precision == "us" else f"{moment.microsecond // 1000:03d}"
+        if isinstance(value, int | np.integer) and not isinstance(value, bool):
+            if not NAT <= value <= POS_INF:
+                raise ParseError(f"{value!r} is not int64 microseconds (the vector form)")
+            us = normalise_micros(int(value))
+        else:
+            us = to_micros(value)
+        if not NEG_INF < us < POS_INF:
+            return _format_infinite(us, dialect)
+        moment = from_micros(us)
+    day_and_clock = (
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
     )
-    return f"{day}T{clock}.{fraction}Z"
+    if dialect == "entity":
+        return _ENTITY_TEMPLATE % day_and_clock
+    if precision == "us":
+        return _ISO_US_TEMPLATE % (*day_and_clock, moment.microsecond)
+    return _ISO_MS_TEMPLATE % (*day_and_clock, moment.microsecond // 1000)
 
 
 def _check_options(dialect: object, precision: object = "ms") -> None:
+    if dialect == "iso" and precision == "ms":
+        return  # the defaults, first: every scalar call checks its options
     if dialect not in ("iso", "entity"):
         raise ArgumentError(
             f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')", "dialect"

@@ -402,6 +402,25 @@ class PeriodSet:
         result._starts = result._ends = None
         return result
 
+    @classmethod
+    def _of_canonical(cls, starts: np.ndarray, ends: np.ndarray) -> PeriodSet:
+        """A set of atoms already canonical in the vector form, in read-only arrays, as they are.
+
+        For the domain's own stores (the graph's effective validity): every
+        public constructor checks and merges its input, which would cost more
+        than the lookup that found these atoms.
+        """
+        result = cls.__new__(cls)
+        if len(starts) <= SMALL_ATOMS:
+            result._small = tuple(
+                (_domain(lo), _domain(hi))
+                for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True)
+            )
+        else:
+            result._small = None
+        result._starts, result._ends = starts, ends
+        return result
+
     def _bounds_array(self, side: int) -> np.ndarray:
         return self.bounds()[side]
 

@@ -210,18 +210,6 @@ def _offsets(counts: np.ndarray) -> np.ndarray:
     return offsets
 
 
-def _period_set(starts: np.ndarray, ends: np.ndarray) -> PeriodSet:
-    """A PeriodSet of canonical atoms already in its own form: sorted, merged, vector-form
-    bounds in read-only arrays (``AtomStore.vector_form`` slices), taken as they are.
-
-    Every constructor of PeriodSet checks and normalises its input, which costs more than
-    the rest of ``effective()``; these atoms need neither.
-    """
-    found = PeriodSet.__new__(PeriodSet)
-    found._starts, found._ends = starts, ends
-    return found
-
-
 def _exact_dates(lo: int, hi: int) -> dict[str, str | None]:
     return {
         key: format_instant(normalise_micros(us), precision="us")
@@ -705,7 +693,7 @@ class EntityGraph:
             raise NotFoundError("entity", entity_id) from None
         first, last = self._effective.span(slot)
         starts, ends = self._effective.vector_form()
-        return _period_set(starts[first:last], ends[first:last])
+        return PeriodSet._of_canonical(starts[first:last], ends[first:last])
 
     def effective_all(self) -> dict[str, PeriodSet]:
         """The effective validity of every entity, by id, in the order entities were added.
@@ -718,7 +706,7 @@ class EntityGraph:
         found = {}
         for entity_id, slot in self._entities.slot.items():
             first, last = span(slot)
-            found[entity_id] = _period_set(starts[first:last], ends[first:last])
+            found[entity_id] = PeriodSet._of_canonical(starts[first:last], ends[first:last])
         return found
 
     def effective_frame(self) -> pd.DataFrame:

@@ -5,6 +5,7 @@ Python's datetime arithmetic is the oracle for what a text names.
 
 import datetime as dt
 import re
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from periodkit import ArgumentError, ParseError, format_instant, parse_instant, parse_instants
+from periodkit import time as time_module
 from periodkit.strategies import micros, naive_datetimes
 from periodkit.time import (
     FIRST_US,
@@ -360,9 +362,12 @@ def test_spans_reject_what_is_not_a_date():
         max_size=12,
     ),
     st.sampled_from(["iso", "entity"]),
+    st.sampled_from([0, 10**9]),
 )
-def test_bound_reader_agrees_with_parse_bound(values, dialect):
-    read = BoundReader(values, dialect)
+def test_bound_reader_agrees_with_parse_bound(values, dialect, vector_at_least):
+    # Both ways of reading: every text through the vector parser, or none.
+    with mock.patch.object(time_module, "_VECTOR_AT_LEAST", vector_at_least):
+        read = BoundReader(values, dialect)
     for value in values:
         for side in ("start", "end"):
             try:

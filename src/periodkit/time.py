@@ -572,6 +572,10 @@ def _parse_blob(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None
     return micros, valid
 
 
+#: From this many distinct texts on, ``BoundReader`` parses them with the vector parser.
+_VECTOR_AT_LEAST = 64
+
+
 class BoundReader:
     """``parse_bound`` for a batch of values known in advance, such as a document's dates.
 
@@ -591,7 +595,10 @@ class BoundReader:
         _check_options(dialect)
         self._dialect: Dialect = dialect
         texts = [v for v in {v for v in values if type(v) is str} if v.isascii() and "\n" not in v]
-        parsed = _parse_blob("\n".join(texts).encode("ascii"), len(texts)) if texts else None
+        # A few texts (a request's dates) cost less through the scalar parser than
+        # the vector parser's fixed setup.
+        vector = bool(texts) and len(texts) >= _VECTOR_AT_LEAST
+        parsed = _parse_blob("\n".join(texts).encode("ascii"), len(texts)) if vector else None
         self._known: dict[str, int] = {}
         if parsed is not None:
             micros, valid = parsed

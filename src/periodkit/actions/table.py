@@ -25,6 +25,7 @@ per 64 actions, and the values of those actions only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import Any, Literal
 
 import numpy as np
@@ -65,6 +66,7 @@ FIELDS = (
     "form",
 )
 _COLUMN_FIELDS = (*CATEGORICAL_FIELDS, *OBJECT_FIELDS, *TIMESTAMP_FIELDS)
+_FORM_TYPES = frozenset({dict, type(None)})
 _RECORD_KEYS = keys(*FIELDS)
 _NO_ID = "an action needs an id"
 # Reporting every bad row of ten million is no help; the first few say enough.
@@ -177,16 +179,23 @@ class ActionTable:
         doc = Document(limit=_MAX_PROBLEMS)
         rows = doc.array(records, required=True, what="the action records")
         doc.check()
-        for _, record in doc.each(rows):
-            if doc.mapping(record, _RECORD_KEYS):
-                # Also checked by from_arrays, but here it is reported with the other problems.
-                if record.get("id") is None:
-                    doc.problem(_NO_ID, "id")
-                doc.kind(record.get("form"), ("object",), "form")
-            if doc.full:
-                break
-        doc.check()
-        field: dict[str, Any] = {name: [record.get(name) for record in rows] for name in FIELDS}
+        # The common case, plain records with an id and an object or no form, is seen
+        # column by column; any other is read record by record to name each problem.
+        plain = (
+            set(map(type, rows)) <= {dict} and set().union(*map(dict.keys, rows)) <= _RECORD_KEYS
+        )
+        field: dict[str, Any] = {name: _field(rows, name) for name in FIELDS} if plain else {}
+        if not plain or None in field["id"] or not set(map(type, field["form"])) <= _FORM_TYPES:
+            for _, record in doc.each(rows):
+                if doc.mapping(record, _RECORD_KEYS):
+                    # Also checked by from_arrays, but here it is reported with the others.
+                    if record.get("id") is None:
+                        doc.problem(_NO_ID, "id")
+                    doc.kind(record.get("form"), ("object",), "form")
+                if doc.full:
+                    break
+            doc.check()
+            field = {name: _field(rows, name) for name in FIELDS}
         # In a record only ISO text and date objects are instants (SPEC section 1): as
         # object arrays, whole numbers are rejected as such rather than read the way
         # from_arrays reads a list of ints, as microseconds.
@@ -496,9 +505,16 @@ def _is_whole(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
+def _field(rows: list[Any], name: str) -> list[Any]:
+    """The values of field ``name`` in each record, None where absent (records are mappings)."""
+    if set(map(type, rows)) <= {dict}:
+        return list(map(dict.get, rows, repeat(name)))
+    return [record.get(name) for record in rows]
+
+
 def _id_array(ids: Sequence[Any]) -> np.ndarray:
     """Whole-number ids as int64 (8 bytes each); any other ids as an object array."""
-    if ids and all(_is_whole(i) for i in ids):
+    if ids and (set(map(type, ids)) <= {int} or all(_is_whole(i) for i in ids)):
         return np.asarray(ids, dtype=np.int64)
     return object_array(ids)
 

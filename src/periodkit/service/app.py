@@ -64,7 +64,7 @@ class Service:
         >>> Service.from_dataset({"teams": 1})  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        periodkit.errors.ValidationError: /teams: teams 1 is not a list
+        periodkit.errors.ValidationError: /teams: teams must be a list, not 1
         """
         return cls(load(source), clock)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -145,6 +146,9 @@ class Setup:
 
         connection = duckdb.connect()
         connection.execute(f"SET threads = {threads}")
+        # Bounded like a worker's share of the machine; a join spills past it.
+        connection.execute("SET memory_limit = '4GB'")
+        connection.execute(f"SET temp_directory = '{self.folder / 'duckdb-spill'}'")
         files = str(self.folder / "*.parquet")
 
         def run() -> Any:
@@ -284,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20,000 actions, 3 repeats")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per implementation")
     args = parser.parse_args(argv)
+    # Stopped from outside, the run still removes its dataset (atexit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     n = 20_000 if args.quick else args.actions
     repeats = args.repeats or 3
     setup, found = build(n)

@@ -16,6 +16,7 @@ import pytest
 from distributed import Client, LocalCluster
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.query.test_grammars_agree import COLLECTION, TYPES
 
 from periodkit import Period
 from periodkit.actions import ActionTable
@@ -23,7 +24,7 @@ from periodkit.actions.parquet import write_actions
 from periodkit.actions.sample import actions
 from periodkit.dask import during, evaluate, read_actions, select
 from periodkit.errors import ArgumentError, QueryError
-from periodkit.query import Collection, SortKey, parse_activities, parse_fourme, parse_jsonapi
+from periodkit.query import parse_activities, parse_fourme, parse_jsonapi
 from periodkit.strategies import action_tables, activity_bodies, period_sets, periods, query_frames
 
 # Every example runs a computation on the cluster: a few dozen keep the module near 30 s.
@@ -142,16 +143,6 @@ def test_evaluate_equals_the_query_on_the_frame_gathered(client, frame, body, np
     assert chosen.total == query.run(gathered).total
 
 
-TYPES = {"id": "int", "Num": "int", "category": "string", "Created_Date": "datetime"}
-COLLECTION = Collection(
-    columns=TYPES,
-    filters={name: name for name in TYPES},
-    fields=tuple(TYPES),
-    default_fields=tuple(TYPES),
-    sortable={name: name for name in TYPES},
-    default_sort=(SortKey("id"),),
-    lists=frozenset({"id"}),
-)
 PAGED = [
     parse_fourme("Num=>2&sort=-Created_Date&per_page=3&page=2", COLLECTION).query,
     parse_fourme("category=!&sort=category,-Num&per_page=2", COLLECTION).query,

@@ -13,6 +13,7 @@ The layers, lowest first (``docs/design.md`` draws them):
     service           every layer above
     asgi, cli, demo   service and below; nothing imports them
     strategies        the domain, for users' property tests; nothing imports it
+    dask              actions and query on Dask (the dask extra); nothing imports it
 
 A function-local import may only bring in an optional dependency, and an
 import under ``if TYPE_CHECKING:`` counts like any other: neither may dodge a
@@ -48,6 +49,8 @@ for _name in ("graph", "actions", "out_of_office"):
 LOWER["service"] = _DOMAIN_BASE | {"graph", "actions", "out_of_office", "service"}
 LOWER["app"] = LOWER["service"] | {"app"}
 LOWER["strategies"] = _DOMAIN_BASE | {"graph", "actions", "out_of_office"}
+# The domain on Dask: the kernels and the evaluator per partition, for actions and queries.
+LOWER["dask"] = _DOMAIN_BASE | {"actions"}
 # The package root re-exports the public names; it may load anything but the
 # applications and the strategies, which would make `import periodkit` heavy.
 LOWER["root"] = LOWER["service"]
@@ -68,7 +71,10 @@ OPTIONAL = frozenset(
 REQUIRED = frozenset({"numpy", "pandas", "portion"})
 # A module whose whole purpose is an optional dependency loads it at import:
 # importing it is how a user says they have the extra.
-OWN_OPTIONAL = {"periodkit.strategies": frozenset({"hypothesis"})}
+OWN_OPTIONAL = {
+    "periodkit.strategies": frozenset({"hypothesis"}),
+    "periodkit.dask": frozenset({"dask"}),
+}
 
 
 def layer_of(module: str) -> str:

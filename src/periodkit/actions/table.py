@@ -26,12 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from periodkit import kernels
+from periodkit.actions import parquet
 from periodkit.actions.forms import SparseColumn, form_columns, object_array
 from periodkit.documents import Document, containers, keys, short
 from periodkit.errors import ArgumentError, ParseError, Problem, ValidationError, problem_at
@@ -264,6 +266,26 @@ class ActionTable:
             form=form_columns(len(frame), [f if isinstance(f, Mapping) else None for f in forms]),
         )
 
+    @classmethod
+    def from_parquet(cls, path: str | Path, columns: Sequence[str] | None = None) -> ActionTable:
+        """A table from a Parquet file or a dataset directory of them (needs pyarrow).
+
+        ``columns`` names the fields to read besides ``id``, ``start_date`` and
+        ``end_date``, which are always read (all fields by default). A dataset
+        that ``periodkit sample --parquet`` or ``write_actions`` wrote is read
+        file by file in start order.
+
+        >>> import tempfile
+        >>> from periodkit.actions.parquet import write_actions
+        >>> from periodkit.actions.sample import actions
+        >>> folder = tempfile.mkdtemp()
+        >>> _ = write_actions(folder, actions(5, chunk=2))
+        >>> table = ActionTable.from_parquet(folder, columns=["status"])
+        >>> len(table), table.to_frame().columns.tolist()
+        (5, ['id', 'status', 'start_date', 'end_date'])
+        """
+        return cls.from_frame(parquet.read_frame(path, columns))
+
     # --- queries -----------------------------------------------------------------
 
     def __len__(self) -> int:
@@ -297,18 +319,12 @@ class ActionTable:
         >>> table.during(Period("2024-08-12T08:30:00Z", None)).tolist()
         [0]
         """
-        if isinstance(period_or_set, Period):
-            atoms = np.array([period_or_set.lo]), np.array([period_or_set.hi])
-        elif isinstance(period_or_set, PeriodSet):
-            atoms = period_or_set.bounds()
-        else:
-            raise ArgumentError(f"{period_or_set!r} is not a Period or a PeriodSet")
+        atoms = atoms_of(period_or_set)
         if how == "overlaps":
             found = kernels.overlaps(self._starts, self._ends, *atoms, self._split)
-        elif how == "within":
-            found = kernels.within(self._starts, self._ends, *atoms)
         else:
-            raise ArgumentError(f"how={how!r} is unknown (expected 'overlaps' or 'within')")
+            check_how(how)
+            found = kernels.within(self._starts, self._ends, *atoms)
         if order == "input":
             return kernels.to_input_order(found, self._order)
         if order != "start":
@@ -496,6 +512,25 @@ class ActionTable:
             inverse[self._order] = np.arange(len(self._order), dtype=self._order.dtype)
             self._inverse = inverse
         return self._inverse[rows]
+
+
+def atoms_of(period_or_set: Period | PeriodSet) -> tuple[np.ndarray, np.ndarray]:
+    """The atoms of a period or a set as the kernels take them: two int64 arrays.
+
+    >>> [a.tolist() for a in atoms_of(Period.from_micros(3, 7))]
+    [[3], [7]]
+    """
+    if isinstance(period_or_set, Period):
+        return np.array([period_or_set.lo]), np.array([period_or_set.hi])
+    if isinstance(period_or_set, PeriodSet):
+        return period_or_set.bounds()
+    raise ArgumentError(f"{period_or_set!r} is not a Period or a PeriodSet")
+
+
+def check_how(how: object) -> None:
+    """Refuse a ``how`` other than ``"overlaps"`` or ``"within"``."""
+    if how not in ("overlaps", "within"):
+        raise ArgumentError(f"how={how!r} is unknown (expected 'overlaps' or 'within')")
 
 
 # --- building columns ------------------------------------------------------------

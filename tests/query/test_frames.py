@@ -11,12 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from periodkit.errors import BadValueError
-from periodkit.query import Schema, parse_activities
+from periodkit.query import Table, parse_activities
 from periodkit.query.frames import as_pandas
 from periodkit.strategies import activity_bodies, query_frames
 
 TYPES = {"Num": "int", "Amount": "float", "Name": "string", "Created": "datetime", "Done": "bool"}
-SCHEMA = Schema.of(TYPES)
 
 
 def _cells(frame: pd.DataFrame) -> list[list[object]]:
@@ -42,6 +41,8 @@ def test_queries_answer_on_arrow_and_polars_frames_as_on_pandas(frame, body, to)
     assert answer.index.tolist() == expected.index.tolist()
     assert list(answer.columns) == list(expected.columns)
     assert _cells(answer) == _cells(expected)
+    prepared = Table.from_frame(other, TYPES, prepare=True)
+    assert query.evaluate(prepared).index.tolist() == expected.index.tolist()
 
 
 def test_int64_columns_are_wrapped_not_copied():

@@ -176,15 +176,18 @@ class Table:
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, schema: Schema | Mapping[str, str], *, prepare: bool = False
+        cls, frame: Frame, schema: Schema | Mapping[str, str], *, prepare: bool = False
     ) -> Table:
         """A table over ``frame``; ``prepare`` converts every column now instead of lazily.
+
+        A pyarrow Table or a polars DataFrame is viewed as pandas with
+        Arrow-backed columns (``periodkit.query.frames``).
 
         >>> t = Table.from_frame(pd.DataFrame({"n": [1, None]}), {"n": "int"}, prepare=True)
         >>> len(t)
         2
         """
-        table = cls(frame, Schema.of(schema))
+        table = cls(_pandas_frame(frame), Schema.of(schema))
         if prepare:
             for column in table.schema.columns:
                 if column.type in TEXT:
@@ -473,10 +476,14 @@ def run(query: Question, source: Table | Frame, *, top_k: bool = True) -> Result
 def _table_for(query: Question, frame: Frame) -> Table:
     if query.schema is None:
         raise QueryError("a query without a schema can only run on a Table")
+    return Table(_pandas_frame(frame), query.schema)
+
+
+def _pandas_frame(frame: Frame) -> pd.DataFrame:
     given = as_pandas(frame)
     if given is None:
         raise BadValueError(f"{type(frame).__name__} is not a DataFrame", value=frame)
-    return Table(given, query.schema)
+    return given
 
 
 def evaluate(query: Question, source: Table | Frame, *, top_k: bool = True) -> pd.DataFrame:

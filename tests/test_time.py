@@ -592,7 +592,7 @@ def test_lists_of_dates_mix_with_text_and_missing_values():
     assert parse_instants(pa.array([dt.date(2019, 12, 12)])).astype(str).tolist() == [
         "2019-12-12T00:00:00.000000"
     ]
-    with pytest.raises(ParseError, match="5 is not an instant"):
+    with pytest.raises(ParseError, match="value at index 1: 5 is not an instant"):
         parse_instants([dt.datetime(2019, 1, 1, tzinfo=dt.UTC), 5])
     with pytest.raises(ParseError, match="value at index 1: '2019-13-01'"):
         parse_instants(pl.Series(["2019-01-01", "2019-13-01"]))

@@ -1008,5 +1008,15 @@ def _mixed_column(objects: np.ndarray, text: np.ndarray) -> np.ndarray:
     out = np.full(len(objects), NAT, dtype=np.int64)
     out[text] = parse_instants(objects[text]).view(np.int64)
     others = np.flatnonzero(~text).tolist()
-    out[others] = [NAT if _is_missing(objects[i]) else to_micros(objects[i]) for i in others]
+    out[others] = [_micros_at(objects, i) for i in others]
     return out
+
+
+def _micros_at(objects: np.ndarray, index: int) -> int:
+    value = objects[index]
+    if _is_missing(value):
+        return NAT
+    try:
+        return to_micros(value)
+    except ParseError as exc:
+        raise ParseError(f"value at index {index}: {exc}") from None

@@ -691,9 +691,9 @@ def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
 def _is_moment(value: object) -> bool:
     """A date, date-time, ``datetime64`` or infinity that is not missing: what the
     vector parser leaves to the scalar reader."""
-    return (isinstance(value, _dt.date | np.datetime64) or is_infinite(value)) and not _is_missing(
-        value
-    )
+    if _is_missing(value):
+        return False
+    return isinstance(value, _dt.date | np.datetime64) or is_infinite(value)
 
 
 def _is_missing(value: object) -> bool:

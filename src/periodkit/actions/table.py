@@ -38,6 +38,7 @@ from periodkit.actions.forms import SparseColumn, form_columns, object_array
 from periodkit.documents import Document, containers, keys, short
 from periodkit.errors import ArgumentError, ParseError, Problem, ValidationError, problem_at
 from periodkit.periods import Period, PeriodSet
+from periodkit.query.frames import Frame, as_pandas
 from periodkit.time import (
     FIRST_US,
     LAST_US,
@@ -222,20 +223,21 @@ class ActionTable:
         )
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame) -> ActionTable:
+    def from_frame(cls, frame: Frame) -> ActionTable:
         """A table from a DataFrame with one column per action field (SPEC section 4).
 
         Datetime columns may be naive (read as UTC) or aware; ``form`` holds
-        one mapping (or a missing value) per action.
+        one mapping (or a missing value) per action. A pyarrow Table or a
+        polars DataFrame is read as pandas with Arrow-backed columns.
 
         >>> frame = pd.DataFrame({"id": ["a"], "start_date": pd.to_datetime(["2024-01-01"])})
         >>> ActionTable.from_frame(frame).to_frame()["end_date"].tolist()
         [Timestamp('2024-01-01 00:00:00+0000', tz='UTC')]
         """
-        if not isinstance(frame, pd.DataFrame):
-            raise ValidationError(
-                [{"pointer": "", "detail": f"{short(frame)} is not a pandas DataFrame"}]
-            )
+        given = as_pandas(frame)
+        if given is None:
+            raise ValidationError([{"pointer": "", "detail": f"{short(frame)} is not a DataFrame"}])
+        frame = given
         repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
         if repeated:
             raise ValidationError(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from periodkit.query.evaluate import Result, Table, evaluate, run
+from periodkit.query.frames import Frame
 from periodkit.query.ir import Predicate, SortKey
 from periodkit.query.schema import Schema
 
@@ -38,7 +39,7 @@ class Query:
     fold_case: bool = False
     schema: Schema | None = field(default=None, compare=False, repr=False)
 
-    def run(self, table: Table | pd.DataFrame) -> Result:
+    def run(self, table: Table | Frame) -> Result:
         """The matching positions (in order, sliced) and the number of matches before slicing.
 
         >>> q = Query(order=(SortKey("n"),), limit=1, schema=Schema.of({"n": "int"}))
@@ -47,11 +48,13 @@ class Query:
         """
         return run(self, table)
 
-    def evaluate(self, frame: pd.DataFrame | Table) -> pd.DataFrame:
+    def evaluate(self, frame: Frame | Table) -> pd.DataFrame:
         """The selected rows of ``frame`` in order, holding the projected columns.
 
         The result keeps ``frame``'s index labels; only the selected rows of
-        the projected columns are copied.
+        the projected columns are copied. ``frame`` may also be a pyarrow
+        Table or a polars DataFrame: the result is a pandas DataFrame all the
+        same, its columns Arrow-backed.
 
         >>> q = Query(order=(SortKey("n", descending=True),), fields=("n",),
         ...           schema=Schema.of({"n": "int", "s": "string"}))

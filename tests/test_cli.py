@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -5,6 +6,7 @@ import pytest
 
 from periodkit.cli import main
 from periodkit.demo import load_sample, report
+from periodkit.service import Service
 
 
 def test_demo_prints_the_report_of_the_bundled_sample(capsys):
@@ -24,3 +26,13 @@ def test_unknown_command_is_a_usage_error(capsys):
         main(["dance"])
     assert exit_.value.code == 2
     assert "invalid choice: 'dance'" in capsys.readouterr().err
+
+
+def test_dump_writes_the_dataset_a_database_holds(tmp_path, capsys):
+    db = tmp_path / "s.sqlite"
+    service = Service.from_dataset(load_sample(), store=db)
+    assert service.handle("DELETE", "/out_of_office_periods/3").status == 204
+    assert main(["dump", "--db", str(db), str(tmp_path / "out.json")]) == 0
+    assert json.loads((tmp_path / "out.json").read_text()) == service.dump()
+    assert main(["dump", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)["out_of_office_periods"] == []

@@ -101,7 +101,7 @@ class SQLiteStore:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                if self._db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
+                if not self.filled():
                     if source is None:
                         raise StoreError(f"the store {self.path!r} is empty: give a dataset")
                     data = load(source)
@@ -117,6 +117,11 @@ class SQLiteStore:
                 raise
             self._version = self._data_version()
             return data
+
+    def filled(self) -> bool:
+        """Whether the file holds a dataset already (``open`` then reads no source)."""
+        with self._lock:
+            return bool(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def refresh(self, data: Dataset) -> None:
         """Reload the records other processes changed since this one last looked; a check

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from periodkit.service.auth import Tokens
@@ -116,9 +117,9 @@ class Service:
             if not route.write:
                 return route.handler(request)
             with self.store.write(self.data) as changes:
-                response = route.handler(request)
-                changes.extend(request.changes)
-            return response
+                # The route notes each record it changes straight into the store's list,
+                # so a failure after a change still undoes it.
+                return route.handler(replace(request, changes=changes))
         except Exception as exc:  # every failure is answered, bugs included
             return self._error(api, exc)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
 from periodkit.errors import PeriodkitError
@@ -30,7 +30,7 @@ class Store(Protocol):
         """Bring ``data`` up to date with what other processes committed."""
         ...
 
-    def write(self, data: Dataset) -> Any:
+    def write(self, data: Dataset) -> AbstractContextManager[Changes]:
         """A context manager around one write request, yielding its ``Changes`` list to fill;
         leaving it normally commits them, leaving it by an exception changes nothing."""
         ...

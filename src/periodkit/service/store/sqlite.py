@@ -98,6 +98,12 @@ class SQLiteStore:
     def open(self, source: Source | None) -> Dataset:
         """The stored dataset; an empty file is first filled from ``source``
         (``StoreError`` when there is none), which is not read otherwise."""
+        try:
+            return self._open(source)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the store {self.path!r}: {exc}") from None
+
+    def _open(self, source: Source | None) -> Dataset:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:

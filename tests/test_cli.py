@@ -36,3 +36,12 @@ def test_dump_writes_the_dataset_a_database_holds(tmp_path, capsys):
     assert json.loads((tmp_path / "out.json").read_text()) == service.dump()
     assert main(["dump", "--db", str(db)]) == 0
     assert json.loads(capsys.readouterr().out)["out_of_office_periods"] == []
+
+
+def test_dump_of_a_missing_or_empty_database_fails_with_the_reason(tmp_path, capsys):
+    assert main(["dump", "--db", str(tmp_path / "none.sqlite")]) == 1
+    assert "no database" in capsys.readouterr().err
+    assert not (tmp_path / "none.sqlite").exists()
+    (tmp_path / "empty.sqlite").touch()
+    assert main(["dump", "--db", str(tmp_path / "empty.sqlite")]) == 1
+    assert "is empty" in capsys.readouterr().err

@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from periodkit.asgi import serve
 from periodkit.demo import load_sample, report
@@ -56,6 +57,10 @@ def dump(db: str, out: str | None = None) -> int:
     >>> dump("/no/such/dir/x.sqlite")  # the reason is printed on stderr
     1
     """
+    if not Path(db).is_file():
+        # Opening would create an empty database: the name is more likely a mistake.
+        print(f"periodkit dump: no database {db!r}", file=sys.stderr)
+        return 1
     try:
         service = Service.from_dataset(None, store=db)
     except PeriodkitError as exc:

@@ -12,8 +12,9 @@ import pytest
 import periodkit
 from periodkit.actions import ActionTable
 from periodkit.demo import load_sample, report
+from periodkit.service import Service
 
-COMMANDS = ["demo", "request", "validate", "sample", "serve"]
+COMMANDS = ["demo", "request", "validate", "sample", "serve", "dump"]
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -205,3 +206,26 @@ def test_sample_writes_a_file_or_a_parquet_dataset_not_both(tmp_path):
         "periodkit: error: sample writes either a dataset FILE or --parquet DIR"
     )
     assert one_error_line(run("sample", "--actions", "3")).endswith("--parquet DIR")
+
+
+def test_dump_writes_the_dataset_a_database_holds(tmp_path):
+    db = tmp_path / "s.sqlite"
+    service = Service.from_dataset(load_sample(), store=db)
+    assert service.handle("DELETE", "/out_of_office_periods/3").status == 204
+    expected = service.dump()
+    service.store.close()
+    assert run("dump", "--db", db, tmp_path / "out.json").returncode == 0
+    assert json.loads((tmp_path / "out.json").read_text()) == expected
+    done = run("dump", "--db", db)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["out_of_office_periods"] == []
+
+
+def test_dump_of_a_missing_or_empty_database_fails_with_the_reason(tmp_path):
+    missing = tmp_path / "none.sqlite"
+    assert one_error_line(run("dump", "--db", missing)) == (
+        f"periodkit: error: no database {str(missing)!r}"
+    )
+    assert not missing.exists()
+    (tmp_path / "empty.sqlite").touch()
+    assert "is empty" in one_error_line(run("dump", "--db", tmp_path / "empty.sqlite"))

@@ -105,6 +105,17 @@ def parser() -> argparse.ArgumentParser:
     served.add_argument("--host", default="127.0.0.1")
     served.add_argument("--port", type=int, default=8000)
     served.add_argument("--workers", type=int, default=1, help="server processes")
+    served.add_argument(
+        "--db", metavar="FILE", help="SQLite file keeping every write (filled from --data)"
+    )
+
+    dumped = commands.add_parser(
+        "dump",
+        help="write the dataset a SQLite store holds",
+        description="Write the dataset document a SQLite store (made by 'serve --db') holds.",
+    )
+    dumped.add_argument("--db", metavar="FILE", required=True, help="the SQLite file")
+    dumped.add_argument("out", metavar="OUT", nargs="?", help="JSON file (default: stdout)")
     return top
 
 
@@ -138,8 +149,24 @@ def _run(top: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "sample":
         return _sample(args)
     if args.command == "serve":
-        return serve(args.data, args.host, args.port, args.workers)
+        return serve(args.data, args.host, args.port, args.workers, args.db)
+    if args.command == "dump":
+        return _dump(args.db, args.out)
     top.print_help()
+    return 0
+
+
+def _dump(db: str, out: str | None) -> int:
+    if not Path(db).is_file():
+        # Opening would create an empty database: the name is more likely a mistake.
+        return _fail(f"no database {db!r}")
+    service = Service.from_dataset(None, store=db)
+    text = json.dumps(service.dump(), ensure_ascii=False, indent=1)
+    service.store.close()
+    if out is None:
+        print(text)
+    else:
+        Path(out).write_text(text + "\n", encoding="utf-8")
     return 0
 
 

@@ -284,14 +284,52 @@ class OutOfOfficeStore:
         >>> OutOfOfficeStore().dump()
         []
         """
-        out = []
-        for identifier in sorted(self._records):
-            record = self._records[identifier]
-            written = self._render(record, "us")
-            if record["team_id"] is not None:
-                written["team_id"] = record["team_id"]
-            out.append(written)
-        return out
+        return [self.stored(identifier) for identifier in sorted(self._records)]
+
+    def stored(self, identifier: object) -> dict[str, Any]:
+        """One record in the dataset's form (as ``dump`` writes it), or ``NotFoundError``.
+
+        >>> store = OutOfOfficeStore.from_records([
+        ...     {"id": 1, "person": {"id": 7, "name": "Al"}, "start_at": "2019-12-23",
+        ...      "end_at": "2019-12-27", "created_at": "2019-12-01", "team_id": "t"}])
+        >>> store.stored(1)["team_id"], store.stored(1)["start_at"]
+        ('t', '2019-12-23T00:00:00.000000Z')
+        """
+        record = self._find(identifier, None)
+        written = self._render(record, "us")
+        if record["team_id"] is not None:
+            written["team_id"] = record["team_id"]
+        return written
+
+    def restore(self, identifier: int, stored: Mapping[str, Any] | None) -> None:
+        """Make record ``identifier`` what ``stored`` (the dataset's form, as ``stored``
+        writes it) says, or remove it when ``stored`` is None: how a store outside
+        memory brings this one up to date with a record written elsewhere.
+
+        >>> store = OutOfOfficeStore()
+        >>> store.restore(4, {"id": 4, "person": {"id": 7, "name": "Al"},
+        ...     "start_at": "2019-12-23", "end_at": "2019-12-27", "created_at": "2019-12-01"})
+        >>> store.get(4)["person"], store.create({"person": 7, "start_at": "2020-01-01",
+        ...     "end_at": "2020-01-02"}, None, "2020-01-01")["id"]
+        ({'id': 7, 'name': 'Al'}, 5)
+        >>> store.restore(4, None); 4 in store
+        False
+        """
+        if identifier in self._records:
+            del self._records[identifier]
+            self._columns.kill(identifier)
+            self._changed()
+        if stored is None:
+            return
+        problems: list[Problem] = []
+        for field in REFERENCES:
+            self._refs.collect(field, stored.get(field), "", problems)
+        found = self._read_stored(0, stored, problems, set(), {})
+        if found is None or found["id"] != identifier:
+            raise ValidationError(problems or [{"pointer": "/id", "detail": f"not {identifier}"}])
+        self._put(found)
+        self._people = None
+        self._next_id = max(self._next_id, identifier + 1)
 
     @property
     def people(self) -> np.ndarray:

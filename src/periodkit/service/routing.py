@@ -61,6 +61,17 @@ class Request:
     body: object
     grant: Grant
     clock: Callable[[], dt.datetime]
+    #: The records a write changed, as (dataset key, id): what the store persists.
+    changes: list[tuple[str, Any]] = field(default_factory=list)
+
+    def changed(self, key: str, identifier: Any) -> None:
+        """Note that a write changed the record ``identifier`` of dataset key ``key``.
+
+        >>> request = _request()
+        >>> request.changed("entities", "a"); request.changes
+        [('entities', 'a')]
+        """
+        self.changes.append((key, identifier))
 
     def only(self, *names: str) -> None:
         """Refuse any parameter but ``names``, naming the first stranger.

@@ -48,6 +48,7 @@ def update(request: Request) -> Response:
     _visible(request, entity_id)
     body = _body(request)
     request.data.graph.update(entity_id, body.get("periods"))
+    request.changed("entities", entity_id)
     return Response(200, {"done": "true"})
 
 

@@ -119,6 +119,7 @@ def create(request: Request) -> Response:
     """A new record of the token's team from the body: 201 with every field."""
     request.only()
     record = _store(request).create(_object(request), request.grant.team_id, request.clock())
+    request.changed("out_of_office_periods", record["id"])
     return Response(201, _one(record))
 
 
@@ -127,13 +128,16 @@ def update(request: Request) -> Response:
     request.only()
     identifier = _existing(request)["id"]
     record = _store(request).update(identifier, _object(request), request.clock())
+    request.changed("out_of_office_periods", identifier)
     return Response(200, _one(record))
 
 
 def delete(request: Request) -> Response:
     """Remove a visible record: 204 with no body."""
     request.only()
-    _store(request).delete(_existing(request)["id"])
+    identifier = _existing(request)["id"]
+    _store(request).delete(identifier)
+    request.changed("out_of_office_periods", identifier)
     return Response(204)
 
 

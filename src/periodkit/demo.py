@@ -25,6 +25,7 @@ from periodkit.query.evaluate import Table
 from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS
 from periodkit.service import Service
 from periodkit.service.routes.actions import ACTIONS, meta
+from periodkit.service.routing import params_of
 from periodkit.time import format_instant, parse_instant, parse_instants
 
 Dataset = Mapping[str, Any]
@@ -170,7 +171,7 @@ def _out_of_office(dataset: Dataset) -> list[str]:
         }
     )
     request = "person=196&start_at=>=2019-11&sort=-start_at"
-    parsed = parse_fourme(request, OUT_OF_OFFICE_PERIODS)
+    parsed = parse_fourme(params_of(request), OUT_OF_OFFICE_PERIODS)
     result = parsed.query.run(Table.from_frame(frame, OUT_OF_OFFICE_PERIODS.columns))
     return [
         *_section("Seed 002: out of office periods, 4me filters"),
@@ -183,7 +184,7 @@ def _out_of_office(dataset: Dataset) -> list[str]:
 def _actions_by_category(dataset: Dataset) -> list[str]:
     frame = pd.DataFrame({"category": [a.get("category") for a in dataset.get("actions", [])]})
     request = "category=SMS&page[number]=2&page[size]=3"
-    parsed = parse_jsonapi(request, ACTIONS)
+    parsed = parse_jsonapi(params_of(request), ACTIONS)
     result = parsed.query.run(Table.from_frame(frame, ACTIONS.columns))
     return [
         *_section("Seed 003: actions, JSON:API paging"),

@@ -325,7 +325,8 @@ class OutOfOfficeStore:
         >>> store = OutOfOfficeStore.from_records([
         ...     {"id": i, "person": {"id": 9, "name": "Al"}, "start_at": f"2019-0{i}-01",
         ...      "end_at": f"2019-0{i}-02", "created_at": "2019-01-01"} for i in (1, 2, 3)])
-        >>> page = store.select(parse_fourme("start_at=>2019-01&sort=-start_at&per_page=1").query)
+        >>> request = {"start_at": ">2019-01", "sort": "-start_at", "per_page": "1"}
+        >>> page = store.select(parse_fourme(request).query)
         >>> [r["id"] for r in page.records], page.total
         ([3], 2)
         """

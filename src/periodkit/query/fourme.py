@@ -5,7 +5,8 @@ may be filtered (and onto which column, with IN lists or not), which may be
 sorted, the default fields, the default sort and the page sizes.
 ``OUT_OF_OFFICE_PERIODS`` describes seed 002's collection.
 
->>> r = parse_fourme("person=196,197&start_at=>2019-11-01<2019-12&sort=-start_at&per_page=5")
+>>> r = parse_fourme({"person": "196,197", "start_at": ">2019-11-01<2019-12",
+...                   "sort": "-start_at", "per_page": "5"})
 >>> [(p.field, p.op) for p in r.query.where]
 [('person_id', 'in'), ('start_at', 'gt'), ('start_at', 'lt')]
 >>> r.query.order
@@ -196,16 +197,16 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def parse_fourme(params: Params, collection: Collection = OUT_OF_OFFICE_PERIODS) -> FourMeRequest:
-    """Parse a 4me collection request (query string, mapping or pairs).
+    """Parse a 4me collection request (decoded pairs or a mapping).
 
     Errors come in the order a 4me server checks them: unknown names (in
     request order), names that may not be filtered, then each condition.
 
-    >>> parse_fourme("disabled=true&reason=x&strange=1")
+    >>> parse_fourme({"disabled": "true", "reason": "x", "strange": "1"})
     Traceback (most recent call last):
     ...
     periodkit.errors.UnknownFieldError: Unknown fields: disabled, strange
-    >>> parse_fourme("reason=x")
+    >>> parse_fourme({"reason": "x"})
     Traceback (most recent call last):
     ...
     periodkit.errors.FilterNotAllowedError: Filtering not allowed on fields: reason

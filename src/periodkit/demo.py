@@ -22,9 +22,9 @@ from periodkit.graph.entity_graph import EntityGraph
 from periodkit.periods import Period, PeriodSet, parse_span
 from periodkit.query import parse_activities, parse_fourme, parse_jsonapi
 from periodkit.query.evaluate import Table
-from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS
 from periodkit.service import Service
 from periodkit.service.routes.actions import ACTIONS, meta
+from periodkit.service.routes.out_of_office import OUT_OF_OFFICE_PERIODS
 from periodkit.service.routing import params_of
 from periodkit.time import format_instant, parse_instant, parse_instants
 

@@ -7,13 +7,13 @@ from tests.query.params import decoded
 
 from periodkit.errors import PagingError, QueryError
 from periodkit.query import (
-    OUT_OF_OFFICE_PERIODS,
     Collection,
     Page,
     SortKey,
     parse_fourme,
     parse_jsonapi,
 )
+from periodkit.service.routes.out_of_office import OUT_OF_OFFICE_PERIODS
 
 SMALL = Collection(
     columns={"id": "int", "kind": "string"},

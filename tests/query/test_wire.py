@@ -8,9 +8,10 @@ from periodkit.errors import BodyShapeError
 from periodkit.query import Collection, parse_fourme, parse_jsonapi
 from periodkit.query.activities import parse_activities_form
 
+EMPTY = Collection(columns={}, filters={})
 PARSERS = {
-    "fourme": parse_fourme,
-    "jsonapi": lambda params: parse_jsonapi(params, Collection(columns={}, filters={})),
+    "fourme": lambda params: parse_fourme(params, EMPTY),
+    "jsonapi": lambda params: parse_jsonapi(params, EMPTY),
     "activities_form": lambda params: parse_activities_form(params, {"Num": "int"}),
 }
 

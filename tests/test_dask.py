@@ -8,6 +8,7 @@ frame: ``ActionTable.during`` for ``during``, ``Query.evaluate`` and
 from __future__ import annotations
 
 import itertools
+from urllib.parse import parse_qsl
 
 import dask.dataframe as dd
 import numpy as np
@@ -144,9 +145,9 @@ def test_evaluate_equals_the_query_on_the_frame_gathered(client, frame, body, np
 
 
 PAGED = [
-    parse_fourme("Num=>2&sort=-Created_Date&per_page=3&page=2", COLLECTION).query,
-    parse_fourme("category=!&sort=category,-Num&per_page=2", COLLECTION).query,
-    parse_fourme("id=1,2,3,4,5&fields=Num", COLLECTION).query,
+    parse_fourme(parse_qsl("Num=>2&sort=-Created_Date&per_page=3&page=2"), COLLECTION).query,
+    parse_fourme(parse_qsl("category=!&sort=category,-Num&per_page=2"), COLLECTION).query,
+    parse_fourme(parse_qsl("id=1,2,3,4,5&fields=Num"), COLLECTION).query,
     parse_jsonapi({"category": "a", "page[size]": "2", "page[number]": "2"}, COLLECTION).query,
     parse_jsonapi({"page[size]": "4"}, COLLECTION).query,
 ]

@@ -40,6 +40,7 @@ import pandas as pd
 from periodkit.errors import NotFoundError, Problem, QueryError, ValidationError
 from periodkit.out_of_office.availability import AbsenceIndex
 from periodkit.out_of_office.records import (
+    COLUMNS,
     DATES,
     FIELDS,
     READ_ONLY,
@@ -54,15 +55,16 @@ from periodkit.out_of_office.records import (
     read_write,
 )
 from periodkit.periods import Period, PeriodSet
-from periodkit.query import OUT_OF_OFFICE_PERIODS, Predicate, Query, Span, Table
+from periodkit.query import Predicate, Query, Span, Table
+from periodkit.query.schema import Column, Schema
 from periodkit.time import NAT, Precision, format_instant, format_instants, to_micros
 
 KIND = "out-of-office period"
 #: The column of each record's team code; dead rows hold ``_DEAD``.
 TEAM = "_team"
 _NO_TEAM, _DEAD = 0, -1
-#: Columns of the query view: the collection's, and the team code.
-SCHEMA = {**OUT_OF_OFFICE_PERIODS.columns, TEAM: "int"}
+#: Columns of the query view: the records', and the team code.
+SCHEMA = Schema((*COLUMNS.columns, Column(TEAM, "int", "int")))
 _INTS = ("id", "person_id", "start_at", "end_at", "created_at", "updated_at", TEAM)
 _TEXTS = ("source", "sourceID")
 _WRITABLE = tuple(f for f in FIELDS if f not in READ_ONLY)
@@ -355,15 +357,17 @@ class OutOfOfficeStore:
     ) -> Selection:
         """The records a list query selects, in its order and slice, and the number it matched.
 
-        ``query`` names the columns of the 4me collection (as ``parse_fourme``
-        gives it); ``team_id`` keeps one team's records; ``also`` adds
-        predicates, such as a ``predefined_filter``.
+        ``query`` names the records' ``COLUMNS`` (as ``parse_fourme`` gives
+        it for a collection over them); ``team_id`` keeps one team's
+        records; ``also`` adds predicates, such as a ``predefined_filter``.
 
-        >>> from periodkit.query import parse_fourme
+        >>> from periodkit.query import SortKey
         >>> store = OutOfOfficeStore.from_records([
         ...     {"id": i, "person": {"id": 9, "name": "Al"}, "start_at": f"2019-0{i}-01",
         ...      "end_at": f"2019-0{i}-02", "created_at": "2019-01-01"} for i in (1, 2, 3)])
-        >>> page = store.select(parse_fourme("start_at=>2019-01&sort=-start_at&per_page=1").query)
+        >>> query = Query(where=(Predicate("id", "ge", 2),),
+        ...               order=(SortKey("start_at", descending=True),), limit=1)
+        >>> page = store.select(query)
         >>> [r["id"] for r in page.records], page.total
         ([3], 2)
         """

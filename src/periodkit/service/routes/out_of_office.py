@@ -26,11 +26,57 @@ from typing import Any
 from urllib.parse import urlencode
 
 from periodkit.errors import BodyShapeError
-from periodkit.out_of_office import OutOfOfficeStore, predefined_filter
-from periodkit.query import OUT_OF_OFFICE_PERIODS, parse_fourme
+from periodkit.out_of_office import COLUMNS, OutOfOfficeStore, predefined_filter
+from periodkit.query import Collection, SortKey, parse_fourme
 from periodkit.service.routing import Request, Response, Route
 
 PATH = "/out_of_office_periods"
+
+#: What ``GET /out_of_office_periods`` allows: the fields it shows (some by default),
+#: its filters (``id`` and ``person`` take lists), sort keys and pages, over the
+#: records' columns.
+OUT_OF_OFFICE_PERIODS = Collection(
+    fields=(
+        "approval_delegate",
+        "created_at",
+        "end_at",
+        "id",
+        "person",
+        "reason",
+        "source",
+        "sourceID",
+        "start_at",
+        "time_allocation",
+        "effort_class",
+        "updated_at",
+    ),
+    default_fields=("id", "sourceID", "person", "start_at", "end_at", "created_at", "updated_at"),
+    columns=COLUMNS,
+    filters={
+        "id": "id",
+        "source": "source",
+        "sourceID": "sourceID",
+        "person": "person_id",
+        "start_at": "start_at",
+        "end_at": "end_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    sortable={
+        name: name
+        for name in (
+            "id",
+            "sourceID",
+            "person_id",
+            "start_at",
+            "end_at",
+            "created_at",
+            "updated_at",
+        )
+    },
+    default_sort=(SortKey("start_at"),),
+    lists=frozenset({"id", "person"}),
+)
 
 
 def _store(request: Request) -> OutOfOfficeStore:

@@ -30,7 +30,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import BadValueError, QueryError
+from periodkit.errors import BadValueError, QueryError, quote
 from periodkit.query.ir import INT64_MIN, Predicate, SortKey, Span
 from periodkit.query.schema import TEXT, Column, Schema
 from periodkit.time import NAT, to_micros_column
@@ -167,7 +167,7 @@ class Table:
     def __init__(self, frame: pd.DataFrame, schema: Schema) -> None:
         missing = [c.name for c in schema.columns if c.name not in frame.columns]
         if missing:
-            raise QueryError(f"frame has no column(s) {missing!r} that the schema names")
+            raise QueryError(f"frame has no column(s) {quote(missing)} that the schema names")
         self.frame = frame
         self.schema = schema
         self._arrays: dict[str, _Array] = {}
@@ -274,7 +274,7 @@ def _convert(column: Column, series: pd.Series) -> _Array:
         return _Array(ints.to_numpy(dtype=np.int64, na_value=0), _null_mask(ints))
     except (TypeError, ValueError, OverflowError) as exc:
         raise QueryError(
-            f"column {column.name!r} does not hold {column.data_type} values ({exc})"
+            f"column {quote(column.name)} does not hold {column.data_type} values ({exc})"
         ) from None
 
 

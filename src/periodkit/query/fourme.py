@@ -25,6 +25,7 @@ from periodkit.errors import (
     OperatorError,
     SortError,
     UnknownFieldError,
+    quote,
 )
 from periodkit.query.collection import Collection
 from periodkit.query.ir import Op, Page, Predicate, SortKey
@@ -113,7 +114,9 @@ def _part(typed: Column, raw: str, written: str, where: str) -> object:
     """
     if not written:
         raise BadValueError(
-            f"Value {raw!r} of field '{typed.name}' has no value {where}", typed.name, value=raw
+            f"Value {quote(raw)} of field '{typed.name}' has no value {where}",
+            typed.name,
+            value=raw,
         )
     return parse_value(typed, written, typed.name)
 
@@ -133,7 +136,7 @@ def _filter(collection: Collection, name: str, raw: str) -> list[Predicate]:
         comparison = _COMPARISON.fullmatch(text)
         if comparison is None:
             raise BadValueError(
-                f"Value {raw!r} of field '{name}' is not one or two comparisons "
+                f"Value {quote(raw)} of field '{name}' is not one or two comparisons "
                 "such as >=2019-11-01 or >2019-11-01<2019-12-01",
                 name,
                 value=raw,
@@ -166,7 +169,7 @@ def _page_number(name: str, raw: str | None, default: int) -> int:
     return parse_count(
         raw,
         name,
-        f"Parameter '{name}' must be an integer, not {raw!r}",
+        f"Parameter '{name}' must be an integer, not {quote(raw)}",
         default=default,
         least=1,
         below=f"Parameter '{name}' cannot be less than 1",

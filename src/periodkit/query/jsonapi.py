@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from periodkit.errors import UnknownFieldError
+from periodkit.errors import UnknownFieldError, quote
 from periodkit.query.collection import Collection
 from periodkit.query.ir import Page, Predicate
 from periodkit.query.schema import parse_count, parse_value
@@ -37,7 +37,7 @@ def _page_part(name: str, raw: str | None, default: int, most: int | None) -> in
     return parse_count(
         raw,
         f"/{name}",
-        f"{name} must be a whole number {allowed}, not {raw!r}.",
+        f"{name} must be a whole number {allowed}, not {quote(raw)}.",
         default=default,
         least=1,
         most=most,
@@ -66,7 +66,7 @@ def parse_jsonapi(params: Params, collection: Collection) -> JsonApiRequest:
     for name, value in pairs(params):
         if name not in expected:
             raise UnknownFieldError(
-                f"Parameter {name!r} is not supported (expected {', '.join(expected)}).",
+                f"Parameter {quote(name)} is not supported (expected {', '.join(expected)}).",
                 f"/{name}",
                 names=[name],
             )

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from periodkit.documents import Document, short
-from periodkit.errors import BodyShapeError
+from periodkit.errors import BodyShapeError, quote
 
 Params = str | bytes | Mapping[str, Any] | Iterable[tuple[str, Any]] | None
 
@@ -47,7 +47,7 @@ def pairs(params: Params) -> list[tuple[str, str]]:
     else:
         raise BodyShapeError(
             "The request parameters must be a query string, a mapping or (name, value) "
-            f"pairs, not {params!r}.",
+            f"pairs, not {quote(params)}.",
             None,
         )
     found: list[tuple[str, str]] = []
@@ -55,7 +55,7 @@ def pairs(params: Params) -> list[tuple[str, str]]:
         # Checked here so that a malformed item is a periodkit error, not an unpacking one.
         if not isinstance(item, list | tuple) or len(item) != 2:
             raise BodyShapeError(
-                f"Request parameter {index} must be a (name, value) pair, not {item!r}.", None
+                f"Request parameter {index} must be a (name, value) pair, not {quote(item)}.", None
             )
         name, value = item
         values = value if isinstance(value, list | tuple) else [value]

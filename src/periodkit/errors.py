@@ -47,8 +47,9 @@ class _Quoter(reprlib.Repr):
         self.maxstring = self.maxother = self.maxlong = QUOTE_LIMIT
 
     def repr1(self, x: Any, level: int) -> str:
-        if isinstance(x, _dt.date) and x == x:  # pandas' NaT is a datetime unequal to itself
-            return repr(_iso(x))
+        if isinstance(x, _dt.date):
+            text = _iso(x)
+            return text if text == "NaT" else repr(text)  # pandas' NaT is a datetime too
         if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 128:
             # repr of a huge int is slow (quadratic) or refused outright past 4,300 digits.
             return f"<an integer of about {int(x.bit_length() * 0.30103) + 1:,} digits>"
@@ -183,6 +184,28 @@ class CycleError(PeriodkitError, ValueError):
     def __init__(self, cycle: Sequence[str]) -> None:
         self.cycle = list(cycle)
         super().__init__("dependency would close a cycle: " + describe_path(self.cycle))
+
+
+def shorten(text: str) -> str:
+    """Text as a message writes it unquoted (a name, a nested error): cut like ``quote``.
+
+    >>> shorten("Num"), shorten("x" * 100)[-22:]
+    ('Num', 'xx… (100 characters)')
+    """
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    return f"{text[:QUOTE_LIMIT]}… ({len(text):,} characters)"
+
+
+def listing(names: Sequence[str]) -> str:
+    """Names joined by commas as a message lists them: the first few, then how many more.
+
+    >>> listing(["a", "b"]), listing([str(i) for i in range(100)])
+    ('a, b', '0, 1, 2, 3, 4 and 95 more')
+    """
+    shown = ", ".join(shorten(name) for name in names[:SHOWN_PROBLEMS])
+    hidden = len(names) - SHOWN_PROBLEMS
+    return f"{shown} and {hidden:,} more" if hidden > 0 else shown
 
 
 def describe_path(ids: Sequence[str]) -> str:

@@ -64,7 +64,7 @@ def _columns(schema: object) -> list[Any]:
 
 def _year_bounds(min_year: int, max_year: int) -> tuple[int, int]:
     for name, year in (("min_year", min_year), ("max_year", max_year)):
-        if not isinstance(year, int) or not 1 <= year <= 9999:
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
             raise InvalidArgument(f"{name}={quote(year)} must be a whole year from 1 to 9999")
     if min_year > max_year:
         raise InvalidArgument(f"min_year={min_year} is after max_year={max_year}")
@@ -468,12 +468,16 @@ def entity_graphs(
     _whole("max_entities", max_entities, 1)
     _whole("max_periods", max_periods, 0)
     _whole("max_parents", max_parents, 0)
-    if not types or not all(isinstance(t, str) and t.isupper() for t in types):
+    if (
+        not isinstance(types, tuple)
+        or not types
+        or not all(isinstance(t, str) and t.isupper() for t in types)
+    ):
         raise InvalidArgument(f"types={quote(types)} must be a non-empty tuple of upper-case words")
+    lo, hi = _year_bounds(min_year, max_year)
     if min_year < 1971 or max_year > 9998:
         # The entity dialect reads 1970-01-01 00:00:00 and 9999-12-31 23:59:59 as infinities.
         raise InvalidArgument(f"years {min_year}..{max_year} must lie within 1971..9998")
-    lo, hi = _year_bounds(min_year, max_year)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:

@@ -720,7 +720,9 @@ def _is_missing(value: object) -> bool:
         return True
     if isinstance(value, np.datetime64 | np.timedelta64):
         return bool(np.isnat(value))
-    return isinstance(value, float | np.floating | Decimal) and value != value
+    if isinstance(value, Decimal):
+        return value.is_nan()  # a signalling NaN refuses to be compared
+    return isinstance(value, float | np.floating) and value != value
 
 
 def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:

@@ -142,6 +142,8 @@ class ActionTable:
         _check_column("starts", starts)
         if ends is not None:
             _check_column("ends", ends)
+        if columns is not None and not isinstance(columns, Mapping):
+            raise ArgumentError(f"columns {quote(columns)} is not a mapping of fields", "columns")
         for name, values in (columns or {}).items():
             _check_column(f"columns[{quote(name)}]", values)
         id_array = _id_array(ids) if isinstance(ids, list | tuple) else np.asarray(ids)
@@ -301,6 +303,9 @@ class ActionTable:
             atoms = period_or_set.bounds()
         else:
             raise ArgumentError(f"{quote(period_or_set)} is not a Period or a PeriodSet")
+        if not isinstance(how, str) or not isinstance(order, str):
+            how, order = quote(how), quote(order)
+            raise ArgumentError(f"how={how} and order={order} must be strings")
         if how == "overlaps":
             found = kernels.overlaps(self._starts, self._ends, *atoms, self._split)
         elif how == "within":
@@ -335,6 +340,7 @@ class ActionTable:
         ...     "status").tolist()
         ['done', None]
         """
+        _check_name(name)
         rows = np.arange(len(self)) if positions is None else self._positions(positions)
         if name == "id":
             return self._ids[rows]
@@ -371,7 +377,7 @@ class ActionTable:
         >>> table.equals("team_id", "t1", missing=True).tolist()
         [True, False, True]
         """
-        if name not in CATEGORICAL_FIELDS:
+        if _check_name(name) not in CATEGORICAL_FIELDS:
             raise ArgumentError(
                 f"{quote(name)} is not a categorical field (expected one of {CATEGORICAL_FIELDS})",
                 name,
@@ -383,7 +389,7 @@ class ActionTable:
         codes = values.codes[rows]
         try:
             code = values.categories.get_loc(value)
-        except (KeyError, TypeError, pd.errors.InvalidIndexError):
+        except Exception:
             # Not a category (a list or other non-scalar cannot be one): nothing equals it.
             code = -2
         found = codes == code
@@ -405,7 +411,7 @@ class ActionTable:
         ([False, True], [1])
         """
         rows = self._positions(positions)
-        column = self._form.get(name)
+        column = self._form.get(_check_name(name))
         if column is None:
             return np.zeros(len(rows), dtype=bool), []
         present, found = column.lookup(rows)
@@ -470,7 +476,10 @@ class ActionTable:
         A negative position is refused rather than counted from the end: a
         caller's off-by-one would otherwise fetch the last action silently.
         """
-        rows = np.asarray(positions)
+        try:
+            rows = np.asarray(positions)
+        except (ValueError, TypeError):  # ragged or too deep to be an array at all
+            rows = np.empty((0, 0))
         if rows.ndim != 1 or (rows.dtype.kind not in "iu" and len(rows)):
             raise ArgumentError(
                 f"positions {short(positions)} are not a list of row numbers", "positions"
@@ -510,9 +519,18 @@ def _is_int64(value: object) -> bool:
     )
 
 
+def _check_name(name: object) -> str:
+    """A field name, which only text can be."""
+    if not isinstance(name, str):
+        raise ArgumentError(f"field name {quote(name)} is not a string", "name")
+    return name
+
+
 def _check_column(name: str, values: object) -> None:
     """Refuse an argument that is not one flat column of values."""
-    flat = values.ndim == 1 if isinstance(values, np.ndarray) else not isinstance(values, str)
+    flat = (
+        values.ndim == 1 if isinstance(values, np.ndarray) else not isinstance(values, str | bytes)
+    )
     if not flat or not isinstance(values, Sequence | np.ndarray | pd.Series | pd.Categorical):
         raise ArgumentError(f"{name} {quote(values)} is not a flat column of values", name)
 
@@ -563,6 +581,8 @@ def _vector_form(array: np.ndarray) -> np.ndarray:
 
 
 def _plain_id(ids: np.ndarray, index: int) -> Any:
+    if index >= len(ids):
+        return None  # more values than ids: the lengths are reported apart
     return ids[index].item() if isinstance(ids[index], np.generic) else ids[index]
 
 

@@ -412,10 +412,10 @@ class EntityGraph:
     # --- structure changes ---------------------------------------------------
 
     def _entity(self, entity_id: str) -> _Entity:
-        try:
-            return self._entities[entity_id]
-        except (KeyError, TypeError):
-            raise NotFoundError("entity", entity_id) from None
+        # Only text is an id: anything else names nothing (and may not even hash).
+        if type(entity_id) is not str or entity_id not in self._entities:
+            raise NotFoundError("entity", entity_id)
+        return self._entities[entity_id]
 
     def add_entity(
         self,
@@ -518,8 +518,8 @@ class EntityGraph:
         ...
         periodkit.errors.NotFoundError: dependency 'a -> b' not found
         """
-        child = self._entity(child_id)
-        if parent_id not in child.parents:
+        child, parent = self._entity(child_id), self._entity(parent_id)
+        if parent.id not in child.parents:
             raise NotFoundError("dependency", f"{child_id} -> {parent_id}")
         del child.parents[parent_id]
         self._entities[parent_id].children.discard(child_id)
@@ -572,7 +572,7 @@ class EntityGraph:
         periodkit.errors.NotFoundError: period of entity 'a' 'q' not found
         """
         entity = self._entity(entity_id)
-        if period_id not in entity.periods:
+        if type(period_id) is not str or period_id not in entity.periods:
             raise NotFoundError(f"period of entity {quote(entity_id)}", period_id)
         del entity.periods[period_id]
         del self._owner[period_id]
@@ -723,10 +723,7 @@ class EntityGraph:
         >>> graph.effective("a") == ~PeriodSet()
         True
         """
-        try:
-            slot = self._entities.slot[entity_id]
-        except (KeyError, TypeError):
-            raise NotFoundError("entity", entity_id) from None
+        slot = self._entity(entity_id).slot
         first, last = self._effective.span(slot)
         starts, ends = self._effective.vector_form()
         return PeriodSet._of_canonical(starts[first:last], ends[first:last])
@@ -779,7 +776,7 @@ class EntityGraph:
     # --- reading ---------------------------------------------------------------
 
     def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self._entities
+        return type(entity_id) is str and entity_id in self._entities
 
     def __len__(self) -> int:
         return len(self._entities)

@@ -27,6 +27,7 @@ from periodkit.errors import (
     SortError,
     UnknownFieldError,
     quote,
+    shorten,
 )
 from periodkit.query.ir import ORDERING_OPS, Op, Predicate, SortKey
 from periodkit.query.schema import Column, Schema, parse_count, parse_value
@@ -42,7 +43,7 @@ def _column(schema: Schema, name: object, location: str) -> Column:
     if column is None:
         if not isinstance(name, str):
             raise BodyShapeError(f"{location} must be a field name, not {quote(name)}.", location)
-        raise UnknownFieldError(f"Field {name} is unknown.", location, names=[name])
+        raise UnknownFieldError(f"Field {shorten(name)} is unknown.", location, names=[name])
     return column
 
 

@@ -25,9 +25,10 @@ from periodkit.errors import (
     OperatorError,
     SortError,
     UnknownFieldError,
+    listing,
     quote,
 )
-from periodkit.query.collection import Collection
+from periodkit.query.collection import Collection, described
 from periodkit.query.ir import Op, Page, Predicate, SortKey
 from periodkit.query.schema import TEXT, Column, parse_count, parse_value
 from periodkit.query.select import Query
@@ -213,13 +214,14 @@ def parse_fourme(params: Params, collection: Collection = OUT_OF_OFFICE_PERIODS)
     ...
     periodkit.errors.FilterNotAllowedError: Filtering not allowed on fields: reason
     """
+    collection = described(collection)
     given = pairs(params)
     options = {name: value for name, value in given if name in _RESERVED}
     conditions = [(name, value) for name, value in given if name not in _RESERVED]
     known = set(collection.fields) | set(collection.filters)
     unknown = _unique([n for n, _ in conditions if n not in known])
     if unknown:
-        raise UnknownFieldError(f"Unknown fields: {', '.join(unknown)}", unknown[0], names=unknown)
+        raise UnknownFieldError(f"Unknown fields: {listing(unknown)}", unknown[0], names=unknown)
     refused = _unique([n for n, _ in conditions if n not in collection.filters])
     if refused:
         raise FilterNotAllowedError(
@@ -230,7 +232,7 @@ def parse_fourme(params: Params, collection: Collection = OUT_OF_OFFICE_PERIODS)
     requested = _names(options.get("fields", ""))
     strange = _unique([n for n in requested if n not in collection.fields])
     if strange:
-        raise UnknownFieldError(f"Unknown fields: {', '.join(strange)}", "fields", names=strange)
+        raise UnknownFieldError(f"Unknown fields: {listing(strange)}", "fields", names=strange)
     fields = tuple(_unique(["id", *requested])) if requested else collection.default_fields
 
     number = _page_number("page", options.get("page"), 1)

@@ -102,6 +102,7 @@ class Page:
         >>> Page(number=2, size=10).total_pages(13)
         2
         """
+        require_int("total", total, 0, INT64_MAX)
         return -(-total // self.size)
 
 

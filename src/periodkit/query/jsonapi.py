@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from periodkit.errors import UnknownFieldError, quote
-from periodkit.query.collection import Collection
+from periodkit.query.collection import Collection, described
 from periodkit.query.ir import Page, Predicate
 from periodkit.query.schema import parse_count, parse_value
 from periodkit.query.select import Query
@@ -61,6 +61,7 @@ def parse_jsonapi(params: Params, collection: Collection) -> JsonApiRequest:
     ...
     periodkit.errors.UnknownFieldError: Parameter 'colour' is not supported ...
     """
+    collection = described(collection)
     expected = [*collection.filters, "page[number]", "page[size]"]
     values: dict[str, list[str]] = {}
     for name, value in pairs(params):

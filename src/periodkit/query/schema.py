@@ -77,8 +77,8 @@ class Schema:
             raise QueryError(f"schema {quote(types)} is not a mapping of field names to type names")
         columns = []
         for name, written in types.items():
-            kind = written.lower() if isinstance(written, str) else written
-            if kind not in TYPES:
+            kind = written.lower() if isinstance(written, str) else None
+            if not isinstance(name, str) or kind not in TYPES:
                 raise QueryError(
                     f"type {quote(written)} of field {quote(name)} is unknown "
                     f"(expected one of {', '.join(TYPES)})"
@@ -117,6 +117,8 @@ class Schema:
         ...
         periodkit.errors.QueryError: sort keys name ['person_id'], which the schema ['id'] lacks
         """
+        if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+            raise QueryError(f"{what} {quote(names)} are not a list of names")
         missing = [name for name in names if self.lookup(name) is None]
         if missing:
             raise QueryError(

@@ -59,8 +59,18 @@ def pairs(params: Params) -> list[tuple[str, str]]:
             )
         name, value = item
         values = value if isinstance(value, list | tuple) else [value]
-        found.extend((str(name), "" if v is None else str(v)) for v in values)
+        found.extend((_text(name), "" if v is None else _text(v)) for v in values)
     return found
+
+
+def _text(value: object) -> str:
+    """A parameter's name or value as text: only text and plain numbers convert."""
+    if isinstance(value, str):
+        return value
+    # A number of more digits than any parameter holds would take long to write out.
+    if isinstance(value, int | float) and not (isinstance(value, int) and value.bit_length() > 256):
+        return str(value)
+    raise BodyShapeError(f"Request parameter {quote(value)} is not text or a number.", None)
 
 
 def json_object(value: object, allowed: Iterable[str], location: str) -> dict[str, Any]:

@@ -35,7 +35,15 @@ import pandas as pd
 from periodkit.actions import ActionTable, TeamPeriods
 from periodkit.actions.table import FIELDS as ACTION_FIELDS
 from periodkit.actions.table import TIMESTAMP_FIELDS
-from periodkit.errors import ParseError, PeriodkitError, Problem, QueryError, ValidationError
+from periodkit.errors import (
+    ParseError,
+    PeriodkitError,
+    Problem,
+    QueryError,
+    ValidationError,
+    quote,
+    shorten,
+)
 from periodkit.graph import EntityGraph
 from periodkit.out_of_office import OutOfOfficeStore
 from periodkit.periods import PeriodRecord
@@ -189,13 +197,18 @@ def read_document(source: Mapping[str, Any] | str | os.PathLike[str]) -> Any:
         return source
     if not isinstance(source, str | os.PathLike):
         raise ValidationError(
-            [{"pointer": "", "detail": f"{source!r:.80} is not a dataset or a path to one"}]
+            [{"pointer": "", "detail": f"{quote(source)} is not a dataset or a path to one"}]
         )
     try:
         return json.loads(Path(source).read_bytes())
     except (OSError, ValueError) as exc:
         raise ValidationError(
-            [{"pointer": "", "detail": f"cannot read the dataset {str(source)!r}: {exc}"}]
+            [
+                {
+                    "pointer": "",
+                    "detail": f"cannot read the dataset {quote(str(source))}: {shorten(str(exc))}",
+                }
+            ]
         ) from None
 
 

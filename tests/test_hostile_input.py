@@ -723,3 +723,19 @@ def test_query_values_past_int64_and_columns_of_odd_decimals_are_refused():
         Query(where=(Predicate("n", "in", (2**63,)),), schema=schema).run(FRAME)
     with pytest.raises(periodkit.QueryError, match="does not hold int values"):
         Table.from_frame(pd.DataFrame({"n": _column(Decimal("sNaN"))}), {"n": "int"}, prepare=True)
+
+
+def test_form_fields_that_are_not_text_or_too_long_are_refused_short():
+    from periodkit.service.routes.team_periods import form_fields
+
+    with pytest.raises(periodkit.InvalidFormFieldsError, match="is not a JSON array"):
+        form_fields(b"\xff")  # type: ignore[arg-type]
+    with pytest.raises(periodkit.InvalidFormFieldsError) as caught:
+        form_fields("[" * 100_000 + "]" * 100_000)
+    assert "(200,000 characters)" in str(caught.value)
+    assert len(str(caught.value)) < 300
+
+
+def test_a_dataset_record_nested_past_the_recursion_limit_is_refused():
+    with pytest.raises(ValidationError, match=r"\[\[\[\[\.\.\.\]\]\]\] is not an object"):
+        Service.from_dataset({"actions": [_deep(100_000)]})

@@ -223,10 +223,12 @@ def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
     document = read_document(source)
     problems: list[Problem] = []
     if not isinstance(document, Mapping):
-        raise ValidationError([{"pointer": "", "detail": f"{document!r:.80} is not an object"}])
+        raise ValidationError([{"pointer": "", "detail": f"{quote(document)} is not an object"}])
     for key in document:
         if key not in KEYS:
-            problems.append({"pointer": f"/{key}", "detail": f"{key!r} is not a key of a dataset"})
+            problems.append(
+                {"pointer": f"/{key}", "detail": f"{quote(key)} is not a key of a dataset"}
+            )
     teams = _teams(document.get("teams"), problems)
     periods = _domain(document, "periods", TeamPeriods.from_records, problems)
     graph = _domain(document, "entities", EntityGraph.from_records, problems)
@@ -275,7 +277,7 @@ def _records(value: object, key: str, problems: list[Problem]) -> list[tuple[int
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.append({"pointer": f"/{key}", "detail": f"{key} {value!r:.80} is not a list"})
+        problems.append({"pointer": f"/{key}", "detail": f"{key} {quote(value)} is not a list"})
         return []
     found = []
     for index, record in enumerate(value):
@@ -283,7 +285,7 @@ def _records(value: object, key: str, problems: list[Problem]) -> list[tuple[int
             found.append((index, record))
         else:
             problems.append(
-                {"pointer": f"/{key}/{index}", "detail": f"{record!r:.80} is not an object"}
+                {"pointer": f"/{key}/{index}", "detail": f"{quote(record)} is not an object"}
             )
     return found
 
@@ -291,7 +293,9 @@ def _records(value: object, key: str, problems: list[Problem]) -> list[tuple[int
 def _allowed(record: Mapping, allowed: tuple[str, ...], at: str, problems: list[Problem]) -> None:
     for name in record:
         if name not in allowed:
-            problems.append({"pointer": f"{at}/{name}", "detail": f"{name!r} is not allowed here"})
+            problems.append(
+                {"pointer": f"{at}/{name}", "detail": f"{quote(name)} is not allowed here"}
+            )
 
 
 def _is_id(value: object) -> bool:
@@ -310,11 +314,11 @@ def _teams(value: object, problems: list[Problem]) -> list[Any] | None:
         _allowed(record, ("id", "name"), at, problems)
         if not _is_id(record.get("id")):
             problems.append(
-                {"pointer": f"{at}/id", "detail": f"team id {record.get('id')!r} is not an id"}
+                {"pointer": f"{at}/id", "detail": f"team id {quote(record.get('id'))} is not an id"}
             )
         elif record["id"] in ids:
             problems.append(
-                {"pointer": f"{at}/id", "detail": f"team id {record['id']!r} is repeated"}
+                {"pointer": f"{at}/id", "detail": f"team id {quote(record['id'])} is repeated"}
             )
         else:
             ids.append(record["id"])
@@ -340,7 +344,7 @@ def _check_teams(value: object, key: str, teams: list[Any] | None, problems: lis
                 )
         elif teams is not None and team not in teams:
             problems.append(
-                {"pointer": at, "detail": f"team_id {team!r} is not a team of the dataset"}
+                {"pointer": at, "detail": f"team_id {quote(team)} is not a team of the dataset"}
             )
 
 
@@ -354,7 +358,7 @@ def _unique_ids(value: object, problems: list[Problem]) -> dict[str, int]:
                 problems.append(
                     {
                         "pointer": f"/actions/{index}/id",
-                        "detail": f"action id {record['id']!r} is repeated",
+                        "detail": f"action id {quote(record['id'])} is repeated",
                     }
                 )
             rows.setdefault(key, index)
@@ -371,21 +375,25 @@ def _classes(value: object, problems: list[Problem]) -> dict[str, ActivityClass]
         name, prefix, fields = record.get("name"), record.get("prefix"), record.get("fields")
         if not isinstance(name, str) or not name or ":" in name:
             problems.append(
-                {"pointer": f"{at}/name", "detail": f"class name {name!r} is not a word"}
+                {"pointer": f"{at}/name", "detail": f"class name {quote(name)} is not a word"}
             )
         elif name in names:
-            problems.append({"pointer": f"{at}/name", "detail": f"class name {name!r} is repeated"})
+            problems.append(
+                {"pointer": f"{at}/name", "detail": f"class name {quote(name)} is repeated"}
+            )
         if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
             problems.append(
-                {"pointer": f"{at}/prefix", "detail": f"prefix {prefix!r} is not letters"}
+                {"pointer": f"{at}/prefix", "detail": f"prefix {quote(prefix)} is not letters"}
             )
         elif prefix in classes:
-            problems.append({"pointer": f"{at}/prefix", "detail": f"prefix {prefix!r} is repeated"})
+            problems.append(
+                {"pointer": f"{at}/prefix", "detail": f"prefix {quote(prefix)} is repeated"}
+            )
         if not isinstance(fields, Mapping) or "oid" in fields:
             problems.append(
                 {
                     "pointer": f"{at}/fields",
-                    "detail": f"fields {fields!r:.80} is not an object of field types "
+                    "detail": f"fields {quote(fields)} is not an object of field types "
                     "(without oid)",
                 }
             )
@@ -425,7 +433,7 @@ def _value_problem(kind: str, value: object) -> str | None:
         ok = isinstance(value, str) and _instant(value)
     else:
         ok = isinstance(value, str)
-    return None if ok else f"{value!r:.80} is not a value of type {kind}"
+    return None if ok else f"{quote(value)} is not a value of type {kind}"
 
 
 def _instant(text: str) -> bool:
@@ -449,7 +457,8 @@ def _activities(
             problems.append(
                 {
                     "pointer": f"{at}/oid",
-                    "detail": f"oid {oid!r} does not start with the prefix of an activity class",
+                    "detail": f"oid {quote(oid)} does not start with the prefix "
+                    "of an activity class",
                 }
             )
             continue
@@ -461,7 +470,7 @@ def _activities(
                 problems.append(
                     {
                         "pointer": f"{at}/{name}",
-                        "detail": f"{name!r} is not a field of class {kind.name}",
+                        "detail": f"{quote(name)} is not a field of class {kind.name}",
                     }
                 )
             elif (why := _value_problem(types[name], item)) is not None:
@@ -512,7 +521,7 @@ def _tokens(value: object, classes: Mapping[str, ActivityClass], problems: list[
         scopes = record.get("scopes", [])
         if not isinstance(scopes, list):
             problems.append(
-                {"pointer": f"{at}/scopes", "detail": f"scopes {scopes!r:.80} is not a list"}
+                {"pointer": f"{at}/scopes", "detail": f"scopes {quote(scopes)} is not a list"}
             )
             continue
         for number, scope in enumerate(scopes):
@@ -520,7 +529,7 @@ def _tokens(value: object, classes: Mapping[str, ActivityClass], problems: list[
                 problems.append(
                     {
                         "pointer": f"{at}/scopes/{number}",
-                        "detail": f"scope {scope!r:.80} is not one of {', '.join(_SCOPE_AREAS)}, "
+                        "detail": f"scope {quote(scope)} is not one of {', '.join(_SCOPE_AREAS)}, "
                         "activities:<Class> or *, optionally ending in :read",
                     }
                 )

@@ -87,11 +87,15 @@ def quote(value: object) -> str:
     "'2020-05-17T13:00:00Z'"
     >>> quote([[[[[1]]]]]), quote(10**5000)
     ('[[[[...]]]]', '<an integer of about 5,001 digits>')
+    >>> print(quote("it's" * 30)[-23:])
+    it's…" (120 characters)
+
     """
-    if isinstance(value, str) and len(value) > QUOTE_LIMIT:
-        return f"{value[:QUOTE_LIMIT]!r}"[:-1] + f"…' ({len(value):,} characters)"
-    if isinstance(value, bytes) and len(value) > QUOTE_LIMIT:
-        return f"{value[:QUOTE_LIMIT]!r}"[:-1] + f"…' ({len(value):,} bytes)"
+    if isinstance(value, str | bytes) and len(value) > QUOTE_LIMIT:
+        head = repr(value[:QUOTE_LIMIT])
+        unit = "characters" if isinstance(value, str) else "bytes"
+        # The ellipsis goes inside the closing quote, whichever quote repr chose.
+        return f"{head[:-1]}…{head[-1]} ({len(value):,} {unit})"
     text = _QUOTER.repr(value)
     return text if len(text) <= 2 * QUOTE_LIMIT else text[: 2 * QUOTE_LIMIT] + "…"
 
@@ -190,7 +194,7 @@ def shorten(text: str) -> str:
     """Text as a message writes it unquoted (a name, a nested error): cut like ``quote``.
 
     >>> shorten("Num"), shorten("x" * 100)[-22:]
-    ('Num', 'xx… (100 characters)')
+    ('Num', 'xxxx… (100 characters)')
     """
     if len(text) <= QUOTE_LIMIT:
         return text

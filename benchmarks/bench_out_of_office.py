@@ -22,6 +22,7 @@ the same periods as a frame (DuckDB registers it once).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ from periodkit.out_of_office import OutOfOfficeStore
 from periodkit.periods import Period
 from periodkit.query import parse_fourme
 from periodkit.service import Service
+from periodkit.service.routes.out_of_office import OUT_OF_OFFICE_PERIODS
 from periodkit.time import format_instants, span_micros
 
 SEED = 20191118
@@ -155,7 +157,7 @@ def _route_ids(service: Service) -> np.ndarray:
 
 
 def _list_case(frame: pd.DataFrame, store: OutOfOfficeStore, service: Service) -> Case:
-    query = parse_fourme(PARAMS).query
+    query = parse_fourme(parse_qsl(PARAMS), OUT_OF_OFFICE_PERIODS).query
     impls = [
         Impl("periodkit GET /out_of_office_periods (Service.handle)", lambda: _route_ids(service)),
         Impl("periodkit store.select", lambda: _ids(store, query)),

@@ -27,7 +27,7 @@ import numpy as np
 from benchmarks import data
 from benchmarks.bench_graph import dag_records
 from benchmarks.harness import Case, Impl
-from periodkit.demo import SEED_004_BODY
+from periodkit.demo import ACTIVITIES_BODY
 from periodkit.periods import Period
 from periodkit.query import parse_activities
 from periodkit.service import Service
@@ -189,7 +189,7 @@ def cases(quick: bool) -> list[Case]:
     found = store.activities[OID]
 
     def activities_direct() -> Any:
-        query = parse_activities(SEED_004_BODY, kind.schema)
+        query = parse_activities(ACTIVITIES_BODY, kind.schema)
         names = query.fields or kind.schema.names
         fields = [{"Name": name, "DataType": kind.schema.column(name).data_type} for name in names]
         positions = query.run(found.table).positions.tolist()
@@ -218,7 +218,7 @@ def cases(quick: bool) -> list[Case]:
         _route(
             "POST /api/v2/Activities/{oid}",
             activities,
-            lambda: service.handle("POST", f"/api/v2/Activities/{OID}", body=SEED_004_BODY).body,
+            lambda: service.handle("POST", f"/api/v2/Activities/{OID}", body=ACTIVITIES_BODY).body,
             activities_direct,
         ),
         _route(

@@ -1,4 +1,4 @@
-"""Run the benchmark suite: ``python -m benchmarks [--quick] [--json FILE] [--only TEXT]``.
+"""Run the benchmark suite: ``python -m benchmarks [--quick] [--json F] [--only TEXT] [--area A]``.
 
 Every ``benchmarks/bench_*.py`` module contributes cases; each case runs
 periodkit and its peers in this process on the same data and prints one table
@@ -45,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats (CI)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--only", default="", help="run only cases whose name contains this")
+    parser.add_argument(
+        "--area",
+        action="append",
+        default=[],
+        help="run only the module bench_AREA.py (repeatable); its data alone is built",
+    )
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per implementation")
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 5)
@@ -53,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     for module in sorted(m.name for m in pkgutil.iter_modules([str(package)])):
         if not module.startswith("bench_"):
+            continue
+        if args.area and module.removeprefix("bench_") not in args.area:
             continue
         for case in importlib.import_module(f"benchmarks.{module}").cases(args.quick):
             if args.only in case.name:

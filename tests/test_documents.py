@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from periodkit.documents import (
     MAX_DEPTH,
     Document,
+    _too_deep,
     escape,
     json_type,
     keys,
@@ -344,3 +345,27 @@ def test_k_injected_problems_give_exactly_those_k_pointers(case):
         _, below = FAULTS[fault](records[index], stray)
         expected.append(f"/items/{index}/{below}")
     assert sorted(read(records)) == sorted(expected)
+
+
+def _depth(value: object) -> int:
+    """How many levels of objects and arrays ``value`` nests, by plain recursion."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list | tuple):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+_JSON = st.recursive(
+    st.none() | st.integers() | st.text(max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=40,
+)
+
+
+@given(value=_JSON | st.tuples(_JSON, _JSON), limit=st.integers(1, 8))
+def test_the_depth_walk_agrees_with_recursion(value, limit):
+    # Parsed JSON (dicts and lists) takes the builtins-only walk; a tuple the general one.
+    assert _too_deep(value, limit) == (_depth(value) > limit)

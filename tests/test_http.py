@@ -14,6 +14,8 @@ import pytest
 from tests.live import TIMEOUT, Server, sample_with_absences, serving
 from tests.seeds import SEED_001_VIEW, SEED_004_BODY
 
+from periodkit.demo import load_sample
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -239,3 +241,22 @@ def test_several_workers_serve_the_dataset_file(tmp_path: Path) -> None:
         response = httpx.get(f"{running.url}/period/view/only-here", timeout=TIMEOUT)
         assert response.json()["entity_type"] == "OFFICE"
         assert running.stop() == 0
+
+
+def test_two_workers_on_one_database_see_each_others_writes(tmp_path: Path) -> None:
+    db = tmp_path / "served.sqlite"
+    record = {"person": 196, "start_at": "2030-01-01T00:00:00Z", "end_at": "2030-01-02T00:00:00Z"}
+    path = "/out_of_office_periods"
+    with serving(tmp_path, load_sample(), "--workers", "2", "--db", str(db)) as running:
+        made = httpx.post(f"{running.url}{path}", json=record, timeout=TIMEOUT).json()["id"]
+        one = f"{running.url}{path}/{made}"
+        # Each request may reach either worker: each sees every write made before it.
+        for number in range(12):
+            patched = httpx.patch(one, json={"reason": f"r{number}"}, timeout=TIMEOUT)
+            assert patched.status_code == 200
+            assert httpx.get(one, timeout=TIMEOUT).json()["reason"] == f"r{number}"
+        assert running.stop() == 0
+    # A later start serves the database, with no dataset given.
+    with serving(tmp_path, None, "--db", str(db)) as running:
+        answer = httpx.get(f"{running.url}{path}/{made}", timeout=TIMEOUT)
+        assert answer.json()["reason"] == "r11"

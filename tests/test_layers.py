@@ -13,6 +13,8 @@ The layers, lowest first (``docs/design.md`` draws them):
     service           every layer above
     asgi, cli, demo   service and below; nothing imports them
     strategies        the domain, for users' property tests; nothing imports it
+    dask              actions and query on Dask (the dask extra); nothing imports it
+    _hypothesis       hypothesis' entry point: periods, and the strategies when used
 
 A function-local import may only bring in an optional dependency, and an
 import under ``if TYPE_CHECKING:`` counts like any other: neither may dodge a
@@ -46,8 +48,12 @@ _DOMAIN_BASE = LOWER["query"]
 for _name in ("graph", "actions", "out_of_office"):
     LOWER[_name] = _DOMAIN_BASE | {_name}
 LOWER["service"] = _DOMAIN_BASE | {"graph", "actions", "out_of_office", "service"}
-LOWER["app"] = LOWER["service"] | {"app"}
+# The applications may read the package's own version from its root.
+LOWER["app"] = LOWER["service"] | {"app", "root"}
 LOWER["strategies"] = _DOMAIN_BASE | {"graph", "actions", "out_of_office"}
+# The domain on Dask: the kernels and the evaluator per partition, for actions and queries.
+LOWER["dask"] = _DOMAIN_BASE | {"actions"}
+LOWER["_hypothesis"] = LOWER["strategies"] | {"strategies"}
 # The package root re-exports the public names; it may load anything but the
 # applications and the strategies, which would make `import periodkit` heavy.
 LOWER["root"] = LOWER["service"]
@@ -68,7 +74,15 @@ OPTIONAL = frozenset(
 REQUIRED = frozenset({"numpy", "pandas", "portion"})
 # A module whose whole purpose is an optional dependency loads it at import:
 # importing it is how a user says they have the extra.
-OWN_OPTIONAL = {"periodkit.strategies": frozenset({"hypothesis"})}
+OWN_OPTIONAL = {
+    "periodkit.strategies": frozenset({"hypothesis"}),
+    "periodkit.dask": frozenset({"dask"}),
+    "periodkit._hypothesis": frozenset({"hypothesis"}),
+}
+# Hypothesis runs its entry point at every `import hypothesis` where periodkit
+# is installed: the hook loads the strategies, and pandas with them, only when
+# a test first asks for a periodkit type.
+DEFERRED = frozenset({("periodkit._hypothesis", "periodkit.strategies")})
 
 
 def layer_of(module: str) -> str:
@@ -191,7 +205,7 @@ def rule_breaks(imports: dict[str, list[Import]]) -> list[str]:
             where = f"{module}:{imp.line} imports {imp.target}"
             if top == "periodkit":
                 target_layer = layer_of(imp.target)
-                if imp.local:
+                if imp.local and (module, imp.target) not in DEFERRED:
                     breaks.append(f"{where} inside a function (only optional dependencies may)")
                 if target_layer not in LOWER[layer] and not (
                     layer == "root" and imp.target in imports and target_layer in LOWER["root"]
@@ -321,9 +335,6 @@ def test_import_periodkit_leaves_pandas_unloaded() -> None:
 WIRE_LAYERS = frozenset({"service", "app"})
 #: Standard-library packages of the web: URLs and HTTP.
 WIRE_PACKAGES = frozenset({"urllib", "http"})
-#: Reads a raw query string for callers of the grammars who hold one; it goes
-#: when the grammars take only the decoded pairs the service hands them.
-WIRE_READERS = frozenset({"periodkit.query.wire"})
 
 
 def wire_breaks(root: Path = PACKAGE_ROOT) -> list[str]:
@@ -341,7 +352,7 @@ def wire_breaks(root: Path = PACKAGE_ROOT) -> list[str]:
         known = {module}
         for imp in _imports(tree, known):
             top = imp.target.split(".")[0]
-            if top in WIRE_PACKAGES and module not in WIRE_READERS:
+            if top in WIRE_PACKAGES:
                 breaks.append(f"{module}:{imp.line} imports {imp.target}")
         breaks.extend(_status_codes(tree, module))
     return breaks

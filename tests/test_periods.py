@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 
 import numpy as np
+import pandas as pd
 import portion as P
 import pytest
 from hypothesis import given
@@ -388,3 +389,66 @@ def test_sets_at_the_real_limit_hold_the_form_of_their_size():
         assert oracle(s - Period.from_micros(0, 3 * size // 2)) == oracle(s) - D.closed(
             0, 3 * size // 2
         )
+
+
+# --- pandas IntervalIndex ------------------------------------------------------
+
+
+@given(period_sets())
+def test_interval_index_round_trip_keeps_the_set(s):
+    index = s.to_interval_index()
+    assert index.closed == "both" and str(index.dtype) == "interval[datetime64[us, UTC], both]"
+    starts, ends = s.bounds()
+    # The infinities are written as the timeline's first and last instants.
+    assert index.left.as_unit("us").asi8.tolist() == np.clip(starts, FIRST_US, LAST_US).tolist()
+    assert index.right.as_unit("us").asi8.tolist() == np.clip(ends, FIRST_US, LAST_US).tolist()
+    assert PeriodSet.from_interval_index(index) == s
+
+
+_SIDES = ("both", "left", "right", "neither")
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=5),
+    st.sampled_from(_SIDES),
+)
+def test_open_sides_become_the_neighbouring_microsecond(pairs, closed):
+    pairs = [(min(pair), max(pair)) for pair in pairs]
+    left = pd.to_datetime([lo for lo, _ in pairs], unit="us", utc=True)
+    right = pd.to_datetime([hi for _, hi in pairs], unit="us", utc=True)
+    s = PeriodSet.from_interval_index(pd.IntervalIndex.from_arrays(left, right, closed=closed))
+    # The oracle: microsecond by microsecond, is it inside one interval as pandas reads it?
+    index = pd.IntervalIndex.from_arrays(
+        [lo for lo, _ in pairs], [hi for _, hi in pairs], closed=closed, dtype="interval[int64]"
+    )
+    for us in range(-1, 14):
+        inside = bool(index.contains(us).any()) if pairs else False
+        assert s.contains(Period.from_micros(us, us)) == inside, us
+
+
+def test_interval_index_ends_are_infinities_open_or_closed():
+    first, last = pd.Timestamp("0001-01-01", tz="UTC"), pd.Timestamp("9999-12-31 23:59:59.999999")
+    everything = pd.IntervalIndex.from_arrays(
+        pd.DatetimeIndex([first]).as_unit("us"),
+        pd.DatetimeIndex([last]).as_unit("us").tz_localize("UTC"),
+        closed="neither",
+    )
+    assert PeriodSet.from_interval_index(everything) == PeriodSet([Period()])
+    naive = pd.IntervalIndex.from_arrays(
+        pd.to_datetime(["2019-01-01"]), pd.to_datetime(["2019-01-02"]), closed="left"
+    )
+    assert PeriodSet.from_interval_index(naive) == PeriodSet(
+        [Period("2019-01-01", "2019-01-01T23:59:59.999999")]
+    )
+
+
+def test_interval_index_refusals_name_the_value():
+    with pytest.raises(ArgumentError, match=r"\[1, 2\] is not a pandas IntervalIndex"):
+        PeriodSet.from_interval_index([1, 2])
+    with pytest.raises(ArgumentError, match=r"does not hold instants: .*5 is not an instant"):
+        PeriodSet.from_interval_index(pd.IntervalIndex.from_breaks([5, 6]))
+    missing = pd.IntervalIndex.from_arrays(
+        pd.to_datetime(["2019-01-01", None]), pd.to_datetime(["2019-01-02", None])
+    )
+    with pytest.raises(ArgumentError, match="atom 1 has a NaT"):
+        PeriodSet.from_interval_index(missing)

@@ -5,15 +5,19 @@ Python's datetime arithmetic is the oracle for what a text names.
 
 import datetime as dt
 import re
+from unittest import mock
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import portion as P
+import pyarrow as pa
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from periodkit import ArgumentError, ParseError, format_instant, parse_instant, parse_instants
+from periodkit import time as time_module
 from periodkit.strategies import micros, naive_datetimes
 from periodkit.time import (
     FIRST_US,
@@ -360,9 +364,12 @@ def test_spans_reject_what_is_not_a_date():
         max_size=12,
     ),
     st.sampled_from(["iso", "entity"]),
+    st.sampled_from([0, 10**9]),
 )
-def test_bound_reader_agrees_with_parse_bound(values, dialect):
-    read = BoundReader(values, dialect)
+def test_bound_reader_agrees_with_parse_bound(values, dialect, vector_at_least):
+    # Both ways of reading: every text through the vector parser, or none.
+    with mock.patch.object(time_module, "_VECTOR_AT_LEAST", vector_at_least):
+        read = BoundReader(values, dialect)
     for value in values:
         for side in ("start", "end"):
             try:
@@ -524,3 +531,70 @@ def test_column_infinities_and_refusals():
         to_micros_column(pd.Series([pd.Timestamp("2019-01-01T00:00:00.000000001", tz="UTC")]))
     with pytest.raises(ParseError, match="is not a column of instants"):
         to_micros_column("2019-01-01")
+
+
+# --- columns from pandas, pyarrow and polars ---------------------------------
+
+_MOMENTS = st.lists(
+    st.datetimes(
+        min_value=dt.datetime(1, 1, 2),
+        max_value=dt.datetime(9999, 12, 30),
+        timezones=st.just(dt.UTC),
+    )
+    | st.none(),
+    max_size=6,
+)
+
+
+def _columns_of(moments: list[dt.datetime | None]) -> dict[str, object]:
+    """The same instants as every kind of column parse_instants takes."""
+    stamps = pd.Series(pd.array(moments, dtype="datetime64[us, UTC]"))
+    arrow = pa.array(moments, pa.timestamp("us", "UTC"))
+    texts = [None if m is None else m.isoformat() for m in moments]
+    return {
+        "aware Series": stamps,
+        "Series in another zone": stamps.dt.tz_convert("Asia/Kolkata"),
+        "naive Series": stamps.dt.tz_localize(None),
+        "Arrow-backed Series": stamps.astype(pd.ArrowDtype(pa.timestamp("us", "UTC"))),
+        "Index": pd.Index(stamps),
+        "numpy": stamps.dt.tz_localize(None).to_numpy(),
+        "pyarrow Array": arrow,
+        "pyarrow ChunkedArray": pa.chunked_array([arrow[:1], arrow[1:]], arrow.type),
+        "polars Series": pl.Series(moments, dtype=pl.Datetime("us", "UTC")),
+        "list of datetimes": moments,
+        "list of Timestamps": [pd.NaT if m is None else pd.Timestamp(m) for m in moments],
+        "text pyarrow Array": pa.array(texts, pa.string()),
+        "text polars Series": pl.Series(texts, dtype=pl.String),
+        "Arrow-backed text Series": pd.Series(texts, dtype=pd.ArrowDtype(pa.string())),
+    }
+
+
+@given(_MOMENTS)
+@example([dt.datetime(2019, 12, 12, 9, 30, 25, 1, tzinfo=dt.UTC), None])
+def test_every_kind_of_column_parses_as_its_iso_text(moments):
+    # The oracle: each instant's ISO text through the vector parser.
+    oracle = parse_instants([None if m is None else m.isoformat() for m in moments])
+    for kind, column in _columns_of(moments).items():
+        parsed = parse_instants(column)
+        assert parsed.dtype == np.dtype("datetime64[us]"), kind
+        np.testing.assert_array_equal(parsed, oracle, err_msg=kind)
+        np.testing.assert_array_equal(to_micros_column(column), oracle.view(np.int64), kind)
+
+
+def test_lists_of_dates_mix_with_text_and_missing_values():
+    mixed = [dt.date(2019, 12, 12), "2019-12-12T01:00Z", np.datetime64("2019-12-12T02:00"), pd.NaT]
+    assert parse_instants(mixed).astype(str).tolist() == [
+        "2019-12-12T00:00:00.000000",
+        "2019-12-12T01:00:00.000000",
+        "2019-12-12T02:00:00.000000",
+        "NaT",
+    ]
+    assert parse_instants(pa.array([dt.date(2019, 12, 12)])).astype(str).tolist() == [
+        "2019-12-12T00:00:00.000000"
+    ]
+    with pytest.raises(ParseError, match="value at index 1: 5 is not an instant"):
+        parse_instants([dt.datetime(2019, 1, 1, tzinfo=dt.UTC), 5])
+    with pytest.raises(ParseError, match="value at index 1: '2019-13-01'"):
+        parse_instants(pl.Series(["2019-01-01", "2019-13-01"]))
+    with pytest.raises(ParseError, match="has nanoseconds"):
+        parse_instants(pa.array([1], pa.timestamp("ns", "UTC")))

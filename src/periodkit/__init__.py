@@ -4,11 +4,14 @@
 >>> office = pk.PeriodSet([pk.Period("2017-01-01", "2019-09-26")])
 >>> office.contains(pk.parse_instant("2018-06-01T12:00:00Z"))
 True
+>>> pk.__version__.count(".") >= 2
+True
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
 from periodkit.errors import (
@@ -25,6 +28,12 @@ from periodkit.errors import (
 )
 from periodkit.periods import Period, PeriodSet, parse_span
 from periodkit.time import format_instant, parse_instant, parse_instants
+
+try:
+    # The version is written once, in pyproject.toml; the installed metadata carries it.
+    __version__ = importlib.metadata.version("periodkit")
+except importlib.metadata.PackageNotFoundError:  # a source tree on sys.path, never installed
+    __version__ = "0+unknown"
 
 if TYPE_CHECKING:
     from periodkit.actions import ActionTable

@@ -11,7 +11,8 @@ its operations), lifespan events, and one log line per request on the
 
 ``create_app()`` is the factory a server's workers call: it serves the
 dataset file named by the environment variable ``PERIODKIT_DATA``, or the
-bundled sample when it is unset.
+bundled sample when it is unset; with ``PERIODKIT_DB`` set, the SQLite store
+of that file (which the dataset fills when it is empty).
 
 >>> import asyncio, json
 >>> from periodkit.service import Service
@@ -58,6 +59,7 @@ from periodkit.service.errors import (
     failure,
 )
 from periodkit.service.routing import api_of
+from periodkit.service.store import SQLiteStore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -68,6 +70,7 @@ Send = Callable[[Message], Awaitable[None]]
 DEFAULT_MAX_BODY = 1 << 20
 #: The environment variable naming the dataset file ``create_app`` serves.
 DATA_ENV = "PERIODKIT_DATA"
+DB_ENV = "PERIODKIT_DB"
 
 _log = logging.getLogger(__name__)
 _JSON = b"application/json"
@@ -258,30 +261,46 @@ async def _lifespan(receive: Receive, send: Send) -> None:
 
 def create_app() -> App:
     """The application a server's worker builds: the dataset at ``$PERIODKIT_DATA``, else
-    the bundled sample.
+    the bundled sample; kept in the SQLite file at ``$PERIODKIT_DB`` when that is set.
 
     >>> create_app().service.handle("GET", "/period/view/example-action-id").status
     200
     """
-    path = os.environ.get(DATA_ENV)
-    return App(Service.from_dataset(path if path else load_sample()))
+    return App(_service(os.environ.get(DATA_ENV), os.environ.get(DB_ENV)))
+
+
+def _service(data: str | None, db: str | None) -> Service:
+    """The service of the dataset file ``data`` (the sample when None), kept in ``db``
+    when given: a filled database is served as it is, the dataset unread."""
+    if not db:
+        return Service.from_dataset(data if data else load_sample())
+    store = SQLiteStore(db)
+    sample = None if data or store.filled() else load_sample()
+    return Service.from_dataset(data or sample, store=store)
 
 
 def serve(
-    data: str | None = None, host: str = "127.0.0.1", port: int = 8000, workers: int = 1
+    data: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    db: str | None = None,
 ) -> int:
     """Serve the dataset file ``data`` (None: the bundled sample) with uvicorn until
     SIGINT or SIGTERM; returns the exit status.
 
-    The dataset is loaded, and so checked, before the server starts. With
-    several workers each process holds its own copy of the data, so a write
-    is seen only by the worker that answered it.
+    The dataset is loaded, and so checked, before the server starts. Without
+    ``db`` the data lives in memory: with several workers each process holds
+    its own copy, so a write is seen only by the worker that answered it.
+    With ``db``, the SQLite file it names keeps every write: the first start
+    fills it from the dataset, later ones serve it as it is, and every worker
+    sees every write.
 
     >>> serve("no-such-file.json")  # the reason is printed on stderr
     1
     """
     try:
-        app = App(Service.from_dataset(data if data else load_sample()))
+        app = App(_service(data, db))
     except PeriodkitError as exc:
         print(f"periodkit serve: {exc}", file=sys.stderr)
         return 1
@@ -301,6 +320,8 @@ def serve(
     if workers > 1:
         # Workers are new processes: each builds its own application from the path.
         os.environ[DATA_ENV] = str(Path(data).resolve()) if data else ""
+        os.environ[DB_ENV] = str(Path(db).resolve()) if db else ""
+        app.service.store.close()
         uvicorn.run(f"{__name__}:create_app", factory=True, workers=workers, **options)
         return 0
     # uvicorn stops on SIGINT or SIGTERM, then raises the signal again for the

@@ -1,7 +1,9 @@
-"""The demo's report: periodkit's answers to the seeds' own questions on a sample dataset.
+"""The demo's report, and the generator behind ``periodkit sample``.
 
-The report is built from a dataset document (SPEC section 6) and returned as
-lines; reading the bundled file and printing are the command line's job.
+The report asks one request of each of the five APIs through
+``Service.handle`` on a dataset, then shows the domain underneath: effective
+validity through the entity graph and the actions during each team period.
+It returns lines; reading files and printing are the command line's job.
 
 >>> lines = report(load_sample())
 >>> lines[0]
@@ -11,25 +13,19 @@ lines; reading the bundled file and printing are the command line's job.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib.resources import files
 from typing import Any
 
-import pandas as pd
+import numpy as np
 
-from periodkit.errors import ValidationError
-from periodkit.graph.entity_graph import EntityGraph
 from periodkit.periods import Period, PeriodSet, parse_span
-from periodkit.query import parse_activities, parse_fourme, parse_jsonapi
-from periodkit.query.evaluate import Table
-from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS
 from periodkit.service import Service
-from periodkit.service.routes.actions import ACTIONS, meta
 from periodkit.time import format_instant, parse_instant, parse_instants
 
 Dataset = Mapping[str, Any]
 
-SEED_004_BODY = {
+ACTIVITIES_BODY = {
     "offset": 0,
     "sort": [{"property": "Num", "direction": "desc"}],
     "limit": 0,
@@ -39,7 +35,7 @@ SEED_004_BODY = {
 
 
 def load_sample() -> dict[str, Any]:
-    """The bundled sample dataset: the seeds' own examples plus generated actions.
+    """The bundled sample dataset: one example of each API plus generated actions.
 
     >>> sorted(load_sample())[:3]
     ['actions', 'activities', 'activity_classes']
@@ -53,19 +49,36 @@ def report(dataset: Dataset) -> list[str]:
     >>> report(load_sample())[2]
     'Time: one UTC timeline, exact to the microsecond'
     """
+    service = Service.from_dataset(dataset)
     return [
         "periodkit demo",
         *_time_and_periods(),
-        *_team_periods(dataset),
-        *_entity_graph(dataset),
-        *_out_of_office(dataset),
-        *_actions_by_category(dataset),
-        *_activities(dataset),
+        *_team_periods(service),
+        *_entity_periods(service),
+        *_out_of_office(service),
+        *_actions(service),
+        *_activities(service),
+        *_effective_validity(service),
+        *_actions_in_periods(service),
     ]
 
 
 def _section(title: str) -> list[str]:
     return ["", title, "-" * len(title)]
+
+
+def _ask(
+    service: Service, method: str, path: str, query: str = "", body: Any = None
+) -> tuple[list[str], Any]:
+    """The request as a line with its status, and the answer's body."""
+    response = service.handle(method, path, query or None, body)
+    target = f"{path}?{query}" if query else path
+    sent = f" {json.dumps(body)}" if body is not None else ""
+    return [f"{method} {target}{sent}", f"  -> {response.status}"], response.body
+
+
+def _indented(value: Any) -> list[str]:
+    return [f"  {line}" for line in json.dumps(value, indent=1).splitlines()]
 
 
 def _time_and_periods() -> list[str]:
@@ -94,120 +107,235 @@ def _time_and_periods() -> list[str]:
     ]
 
 
-def _team_periods(dataset: Dataset) -> list[str]:
-    service = Service.from_dataset({key: dataset[key] for key in ("periods", "actions")})
-    found = service.handle("GET", "/periods", "start_date=2024-08-20&end_date=2024-08-31").body
-    answer = service.handle(
-        "GET", "/periods/period-sprint-33/actions", {"form_fields": '["department", "budget"]'}
-    ).body
-    shown = answer["actions"][:3]
+def _team_periods(service: Service) -> list[str]:
+    asked, found = _ask(service, "GET", "/periods", "start_date=2024-08-20&end_date=2024-08-31")
+    fields = '["department","budget"]'
+    more, answer = _ask(
+        service, "GET", "/periods/period-sprint-33/actions", f"form_fields={fields}"
+    )
     return [
-        *_section("Seed 000: team periods and the actions during them"),
-        "periods overlapping 2024-08-20..2024-08-31: "
-        + ", ".join(
-            f"{p['name']} ({p['start_date']} .. {p['end_date']})" for p in found["periods"]
-        ),
-        f"Sprint 33: {len(answer['actions'])} actions, {len(answer['notes'])} with missing fields",
+        *_section("Team periods and the actions during them"),
+        *asked,
+        *(f"  {p['name']}: {p['start_date']} .. {p['end_date']}" for p in found["periods"]),
+        *more,
+        f"  {len(answer['actions'])} actions, {len(answer['notes'])} with missing fields",
         *(
             f"  {a['start_date']}  {a['category']:<10} {a['id']:<36} form={a['form']}"
-            for a in shown
+            for a in answer["actions"][:3]
         ),
         f"  first note: {answer['notes'][0] if answer['notes'] else None}",
     ]
 
 
-def _entity_graph(dataset: Dataset) -> list[str]:
-    graph = EntityGraph.from_records(dataset.get("entities", []))
-    view = graph.view("example-action-id")
-    subscription = "example-action-subscription-id"
-    before = graph.effective(subscription)
-    graph.update(
-        "example-office-id",
-        [
-            {
-                "period_id": "example-office-period-id",
-                "start_date": "2017-01-01 00:00:00",
-                "end_date": "2018-06-30 23:59:59",
-            }
-        ],
-    )
-    after = graph.effective(subscription)
-    try:
-        graph.update(
-            "example-action-id",
-            [
-                {"period_id": "example-office-period-id"},
-                {"start_date": "2019-01-02", "end_date": "2019-01-01"},
-            ],
-        )
-        refusal = ["  (accepted: this should not happen)"]
-    except ValidationError as error:
-        refusal = [f"  {problem['pointer']}: {problem['detail']}" for problem in error.problems]
+def _entity_periods(service: Service) -> list[str]:
+    asked, view = _ask(service, "GET", "/period/view/example-action-id")
+    bad = {
+        "periods": [
+            {"period_id": "example-office-period-id"},
+            {"start_date": "2019-01-02", "end_date": "2019-01-01"},
+        ]
+    }
+    refused, answer = _ask(service, "PUT", "/period/update/example-action-id", body=bad)
     return [
-        *_section("Seed 001: entity validity through the graph"),
-        "GET /period/view/example-action-id:",
-        *(f"  {line}" for line in json.dumps(view, indent=1).splitlines()),
-        f"{subscription} valid: {before}",
-        "after the office closes on 2018-06-30 (only the office and its descendants recomputed):",
-        f"  {after}",
-        "a rejected update changes nothing and lists every problem:",
-        *refusal,
+        *_section("Entity periods: a view, and an update refused whole"),
+        *asked,
+        *_indented(view),
+        *refused,
+        *(f"  {problem['pointer']}: {problem['detail']}" for problem in answer["errors"]),
     ]
 
 
-def _out_of_office(dataset: Dataset) -> list[str]:
-    records = dataset.get("out_of_office_periods", [])
-    frame = pd.DataFrame(
+def _out_of_office(service: Service) -> list[str]:
+    asked, found = _ask(
+        service, "GET", "/out_of_office_periods", "person=196&start_at=>=2019-11&sort=-start_at"
+    )
+    return [
+        *_section("Out-of-office periods: 4me filters"),
+        *asked,
+        *(f"  id {p['id']}: person {p['person']}, {p['start_at']} .. {p['end_at']}" for p in found),
+    ]
+
+
+def _actions(service: Service) -> list[str]:
+    asked, found = _ask(service, "GET", "/auth/actions", "category=SMS&page[number]=2&page[size]=3")
+    return [
+        *_section("Actions: JSON:API paging"),
+        *asked,
+        *(f"  {a['id']}  {a['category']}  {a['description']}" for a in found["data"]),
+        f"  meta {found['meta']}",
+    ]
+
+
+def _activities(service: Service) -> list[str]:
+    asked, found = _ask(service, "POST", "/api/v2/Activities/T000027", body=ACTIVITIES_BODY)
+    answer = found["responseObject"]
+    return [
+        *_section("Activities: the Alloy Navigator query"),
+        *asked,
+        "  Fields: " + ", ".join(f"{f['Name']} ({f['DataType']})" for f in answer["Fields"]),
+        *(f"  {json.dumps(row)}" for row in answer["Data"]),
+    ]
+
+
+def _effective_validity(service: Service) -> list[str]:
+    graph = service.data.graph
+    before = [f"  {entity_id}: {graph.effective(entity_id)}" for entity_id in graph.ids]
+    update = [
         {
-            "id": [r["id"] for r in records],
-            "source": [r.get("source") for r in records],
-            "sourceID": [r.get("sourceID") for r in records],
-            "person_id": [r["person"]["id"] for r in records],
-            **{
-                name: parse_instants([r.get(name) for r in records])
-                for name in ("start_at", "end_at", "created_at", "updated_at")
-            },
+            "period_id": "example-office-period-id",
+            "start_date": "2017-01-01 00:00:00",
+            "end_date": "2018-06-30 23:59:59",
         }
-    )
-    request = "person=196&start_at=>=2019-11&sort=-start_at"
-    parsed = parse_fourme(request, OUT_OF_OFFICE_PERIODS)
-    result = parsed.query.run(Table.from_frame(frame, OUT_OF_OFFICE_PERIODS.columns))
+    ]
+    asked, _ = _ask(service, "PUT", "/period/update/example-office-id", body={"periods": update})
+    subscription = "example-action-subscription-id"
     return [
-        *_section("Seed 002: out of office periods, 4me filters"),
-        f"GET /out_of_office_periods?{request}",
-        f"  matches: ids {frame['id'].iloc[result.positions].tolist()} of {result.total};"
-        f" page {parsed.page.number} of size {parsed.page.size}; fields {list(parsed.fields)}",
+        *_section("Effective validity through the entity graph"),
+        *before,
+        "the office closes on 2018-06-30; only it and its descendants are recomputed:",
+        *asked,
+        f"  {subscription}: {graph.effective(subscription)}",
     ]
 
 
-def _actions_by_category(dataset: Dataset) -> list[str]:
-    frame = pd.DataFrame({"category": [a.get("category") for a in dataset.get("actions", [])]})
-    request = "category=SMS&page[number]=2&page[size]=3"
-    parsed = parse_jsonapi(request, ACTIONS)
-    result = parsed.query.run(Table.from_frame(frame, ACTIONS.columns))
+def _actions_in_periods(service: Service) -> list[str]:
+    actions = service.data.actions
     return [
-        *_section("Seed 003: actions, JSON:API paging"),
-        f"GET /auth/actions?{request}",
-        f"  rows {result.positions.tolist()}; meta {meta(parsed.page, result.total)}",
+        *_section(f"Actions during each team period ({len(actions)} actions, vectorised)"),
+        *(
+            f"  {record.period_id}: {len(actions.during(record.period))} overlap it, "
+            f"{len(actions.during(record.period, how='within'))} lie within it"
+            for record in service.data.periods
+        ),
     ]
 
 
-def _activities(dataset: Dataset) -> list[str]:
-    classes = {c["prefix"]: c for c in dataset.get("activity_classes", [])}
-    ticket = classes["T"]
-    rows = [a for a in dataset.get("activities", []) if a.get("oid") == "T000027"]
-    frame = pd.DataFrame(rows).drop(columns="oid")
-    frame["Created_Date"] = parse_instants(frame["Created_Date"].tolist())
-    selected = parse_activities(SEED_004_BODY, ticket["fields"]).evaluate(frame)
-    return [
-        *_section("Seed 004: activities of T000027, the seed's own query"),
-        f"POST /api/v2/Activities/T000027 {json.dumps(SEED_004_BODY)}",
-        "  Fields: " + ", ".join(f"{n} ({ticket['fields'][n]})" for n in selected.columns),
-        *("  " + json.dumps([_plain(v) for v in row]) for row in selected.itertuples(index=False)),
+# --- the generator of ``periodkit sample`` ---------------------------------------
+
+CATEGORIES = ("SMS", "Email", "Call", "Inspection", "Training")
+STATUSES = ("open", "in progress", "done", "cancelled")
+FORM_FIELDS = ("department", "budget", "site")
+_FIRST_MS = int(np.datetime64("2015-01-01", "ms").astype(np.int64))
+_YEARS_MS = int(np.datetime64("2025-01-01", "ms").astype(np.int64)) - _FIRST_MS
+_HOUR_MS = 3_600_000
+_CHUNK = 10_000
+
+
+def generate(
+    actions: int,
+    entities: int = 0,
+    *,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[str]:
+    """A valid dataset document with generated actions and entities, as JSON text pieces.
+
+    One team, a team period per quarter of 2015-2024, ``entities`` entities
+    (offices, actions offered by them, subscriptions to those) with owned
+    periods, and ``actions`` actions of up to four hours with some custom
+    fields. ``progress(done, total)`` is called after each chunk of records.
+
+    >>> document = json.loads("".join(generate(3, 4, seed=1)))
+    >>> len(document["actions"]), [e["type"] for e in document["entities"]]
+    (3, ['OFFICE', 'ACTION', 'ACTION_SUBSCRIPTION', 'ACTION'])
+    >>> Service.from_dataset(document).handle("GET", "/auth/actions").status
+    200
+    """
+    rng = np.random.default_rng(seed)
+    total = actions + entities
+    # One team period per quarter: each ends the microsecond before the next starts.
+    starts = np.arange("2015-01", "2025-04", 3, dtype="datetime64[M]")
+    firsts = _iso(starts[:-1].astype("datetime64[ms]"))
+    lasts = _iso(starts[1:].astype("datetime64[ms]") - np.timedelta64(1, "ms"))
+    periods = [
+        {
+            "id": f"period-{first[:7]}",
+            "team_id": "team-1",
+            "name": f"Quarter from {first[:7]}",
+            "start_date": first,
+            "end_date": last,
+            "markers": [],
+        }
+        for first, last in zip(firsts, lasts, strict=True)
     ]
+    head = {"teams": [{"id": "team-1", "name": "Generated team"}], "periods": periods}
+    yield json.dumps(head)[:-1]
+    done = 0
+    for key, count, records in (
+        ("entities", entities, _entity_records),
+        ("actions", actions, _action_records),
+    ):
+        yield f', "{key}": ['
+        for first in range(0, count, _CHUNK):
+            part = min(_CHUNK, count - first)
+            yield ("," if first else "") + ",".join(map(json.dumps, records(rng, first, part)))
+            done += part
+            if progress:
+                progress(done, total)
+        yield "]"
+    yield "}\n"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return format_instant(value)
-    return value.item() if hasattr(value, "item") else value
+def _iso(ms: np.ndarray) -> list[str]:
+    return [f"{text}Z" for text in np.datetime_as_string(ms.astype("datetime64[ms]"), unit="ms")]
+
+
+def _entity_dialect(ms: np.ndarray) -> list[str]:
+    texts = np.datetime_as_string(ms.astype("datetime64[ms]"), unit="s")
+    return [text.replace("T", " ") for text in texts]
+
+
+def _entity_records(rng: np.random.Generator, first: int, count: int) -> Iterator[dict[str, Any]]:
+    """Entity k is an office when k % 10 == 0, an action offered by the office
+    before it when k is odd, else a subscription to the action just before it."""
+    starts = _FIRST_MS + rng.integers(0, _YEARS_MS // 2, count)
+    ends = starts + rng.integers(0, _YEARS_MS // 2, count)
+    start_texts, end_texts = _entity_dialect(starts), _entity_dialect(ends)
+    for i in range(count):
+        k = first + i
+        if k % 10 == 0:
+            kind, parents = "OFFICE", []
+        elif k % 2:
+            kind, parents = "ACTION", [{"id": f"entity-{k // 10 * 10}"}]
+        else:
+            kind, parents = "ACTION_SUBSCRIPTION", [{"id": f"entity-{k - 1}"}]
+        yield {
+            "id": f"entity-{k}",
+            "type": kind,
+            "name": f"{kind.lower()} {k}",
+            "team_id": "team-1",
+            "periods": [
+                {
+                    "period_id": f"entity-{k}-period",
+                    "start_date": start_texts[i],
+                    "end_date": end_texts[i],
+                }
+            ],
+            "parents": parents,
+        }
+
+
+def _action_records(rng: np.random.Generator, first: int, count: int) -> Iterator[dict[str, Any]]:
+    starts = np.sort(_FIRST_MS + rng.integers(0, _YEARS_MS, count))
+    ends = starts + rng.integers(0, 4 * _HOUR_MS + 1, count)
+    start_texts, end_texts = _iso(starts), _iso(ends)
+    categories = rng.integers(0, len(CATEGORIES), count)
+    statuses = rng.integers(0, len(STATUSES), count)
+    filled = rng.random((count, len(FORM_FIELDS))) < 0.5
+    budgets = rng.integers(100, 5000, count)
+    for i in range(count):
+        values = {"department": "Safety", "budget": int(budgets[i]), "site": f"site-{i % 7}"}
+        form = {name: values[name] for name, on in zip(FORM_FIELDS, filled[i], strict=True) if on}
+        yield {
+            "id": f"action-{first + i}",
+            "team_id": "team-1",
+            "category": CATEGORIES[categories[i]],
+            "description": f"Generated action {first + i}",
+            "status": STATUSES[statuses[i]],
+            "user": {"id": "u-1", "name": "Generated user"},
+            "start_date": start_texts[i],
+            "end_date": end_texts[i],
+            "created_at": start_texts[i],
+            "updated_at": start_texts[i],
+            "form": form,
+        }

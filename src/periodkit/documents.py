@@ -46,6 +46,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, KeysView, Mapping, Set
 from contextlib import contextmanager
+from itertools import chain, compress
 from typing import Any, TypedDict, TypeGuard, Unpack
 
 from periodkit.errors import ParseError, Problem, ValidationError, quote
@@ -76,6 +77,8 @@ _NAMES: dict[type, str] = {
     type(None): "null",
 }
 _CONTAINERS = frozenset({dict, list, tuple})
+_JSON_CONTAINERS = frozenset({dict, list})
+_IS_DICT, _IS_LIST = frozenset({dict}).__contains__, frozenset({list}).__contains__
 _SCALARS = _NAMES.keys() - _CONTAINERS
 # Reads every date alone: the reader of a document that announced none.
 _NO_DATES = BoundReader(())
@@ -180,7 +183,14 @@ def _too_deep(value: object, limit: int) -> bool:
     """Whether ``value`` nests more than ``limit`` levels, walked level by level (no recursion)."""
     level = [value]
     for _ in range(limit):
-        inner: list[Any] = []
+        if set(map(type, level)) <= _JSON_CONTAINERS:
+            # Parsed JSON, the common case: a level is walked by builtins alone.
+            inner = _inner(level)
+            if not inner:
+                return False
+            level = inner
+            continue
+        inner = []
         for node in level:
             if type(node) is dict or isinstance(node, Mapping):
                 inner.extend(v for v in node.values() if type(v) in _CONTAINERS)
@@ -190,6 +200,17 @@ def _too_deep(value: object, limit: int) -> bool:
             return False
         level = inner
     return True
+
+
+def _inner(level: list[Any]) -> list[Any]:
+    """The objects and arrays held by a level of dicts and lists, at C speed."""
+    kinds = list(map(type, level))
+    members = chain(
+        chain.from_iterable(map(dict.values, compress(level, map(_IS_DICT, kinds)))),
+        chain.from_iterable(compress(level, map(_IS_LIST, kinds))),
+    )
+    items = list(members)
+    return list(compress(items, map(_CONTAINERS.__contains__, map(type, items))))
 
 
 class Document:

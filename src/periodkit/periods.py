@@ -25,15 +25,17 @@ True
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import portion as P
 
 from periodkit import kernels
-from periodkit.errors import ArgumentError, PeriodError, quote
+from periodkit.errors import ArgumentError, ParseError, PeriodError, quote
 from periodkit.time import (
     FIRST_US,
     LAST_US,
@@ -47,7 +49,11 @@ from periodkit.time import (
     normalise_vector,
     span_micros,
     to_micros,
+    to_micros_column,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _EMPTY = np.array([], dtype=np.int64)
 _EMPTY.flags.writeable = False
@@ -643,6 +649,59 @@ class PeriodSet:
                 ends.append(hi)
         return cls.from_bounds(starts, ends)
 
+    def to_interval_index(self) -> pd.IntervalIndex:
+        """The atoms as a pandas ``IntervalIndex``, closed on both sides, of
+        ``datetime64[us, UTC]`` bounds.
+
+        The infinities are written as the first and last instants of the
+        timeline (0001-01-01T00:00:00 and 9999-12-31T23:59:59.999999), which
+        ``from_interval_index`` reads back as the infinities.
+
+        >>> s = PeriodSet([Period("2019-01-01", "2019-01-31"), Period(start="2020-01-01")])
+        >>> index = s.to_interval_index()
+        >>> str(index.dtype), index.right[1].isoformat()
+        ('interval[datetime64[us, UTC], both]', '9999-12-31T23:59:59.999999+00:00')
+        >>> PeriodSet.from_interval_index(index) == s
+        True
+        """
+        pd = _pandas()
+        starts, ends = (
+            pd.DatetimeIndex(kernels.to_domain(side).view("datetime64[us]")).tz_localize("UTC")
+            for side in self.bounds()
+        )
+        return pd.IntervalIndex.from_arrays(starts, ends, closed="both")
+
+    @classmethod
+    def from_interval_index(cls, index: pd.IntervalIndex) -> PeriodSet:
+        """A set from a pandas ``IntervalIndex`` of instants, closed on any side.
+
+        Bounds may be naive (read as UTC) or aware, of any unit; the first and
+        last instants of the timeline are the infinities. An open side becomes
+        the neighbouring microsecond, as in ``from_portion``, which is exact on
+        a timeline of whole microseconds; an interval holding none is left
+        out. Overlapping and touching intervals merge; a missing interval is
+        refused.
+
+        >>> import pandas as pd
+        >>> days = pd.to_datetime(["2019-01-01", "2019-01-02", "2019-01-03"], utc=True)
+        >>> PeriodSet.from_interval_index(pd.IntervalIndex.from_breaks(days, closed="left")).atoms
+        (Period(start='2019-01-01T00:00:00Z', end='2019-01-02T23:59:59.999999Z'),)
+        """
+        pd = sys.modules.get("pandas")
+        if pd is None or not isinstance(index, pd.IntervalIndex):
+            raise ArgumentError(f"{quote(index)} is not a pandas IntervalIndex")
+        try:
+            lo, hi = to_micros_column(index.left), to_micros_column(index.right)
+        except ParseError as exc:
+            raise ArgumentError(f"the IntervalIndex does not hold instants: {exc}") from None
+        # An infinity has no neighbour: open or closed, it stays itself.
+        if index.closed in ("right", "neither"):
+            lo = np.where((lo > NEG_INF) & (lo < POS_INF), lo + 1, lo)
+        if index.closed in ("left", "neither"):
+            hi = np.where((hi > NEG_INF) & (hi < POS_INF), hi - 1, hi)
+        kept = (lo <= hi) | (lo == NAT) | (hi == NAT)
+        return cls.from_bounds(lo[kept], hi[kept])
+
 
 def _as_set(value: object) -> PeriodSet:
     if isinstance(value, PeriodSet):
@@ -655,3 +714,10 @@ def _as_set(value: object) -> PeriodSet:
 _FIRST_INSTANT = from_micros(FIRST_US + 1) - (from_micros(1) - from_micros(0))
 _LAST_INSTANT = from_micros(LAST_US - 1) + (from_micros(1) - from_micros(0))
 _EVERYTHING = PeriodSet([Period()])
+
+
+def _pandas() -> Any:
+    """pandas, loaded on first use: a required dependency, but a heavy one that
+    ``import periodkit`` leaves unloaded, as the package root does for its own
+    pandas-backed names."""
+    return importlib.import_module("pandas")

@@ -548,23 +548,29 @@ _ZERO, _DASH, _COLON, _DOT, _PLUS = (ord(c) for c in "0-:.+")
 def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndarray:
     """Parse many ISO 8601 strings at once into the vector form (``datetime64[us]``).
 
-    Accepts the same texts as ``parse_instant`` (full date-times and dates) and
-    ``datetime64`` arrays; ``None``, NaN and NaT become NaT. The work is done on
-    a byte matrix with numpy, with no Python code per string. A bad value
-    raises ``ParseError`` naming it and its index.
+    Accepts the same texts as ``parse_instant`` (full date-times and dates);
+    ``None``, NaN and NaT become NaT. The work is done on a byte matrix with
+    numpy, with no Python code per string. Columns of dates are converted
+    too, as ``to_micros_column`` does: ``datetime64`` arrays of any unit,
+    pandas columns naive (UTC) or aware, numpy- or Arrow-backed, pyarrow and
+    polars arrays and Series (their text goes through the vector parser),
+    and lists of ``datetime``, ``date`` or ``Timestamp`` values, alone or
+    mixed with text. A bad value raises ``ParseError`` naming it and its index.
 
     >>> parse_instants(["2019-12-12", "2019-12-12T09:30:25.5-08:00", None]).astype(str).tolist()
     ['2019-12-12T00:00:00.000000', '2019-12-12T17:30:25.500000', 'NaT']
+    >>> import pandas as pd
+    >>> aware = pd.Series(pd.to_datetime(["2019-12-12T09:30:00+01:00"]))
+    >>> parse_instants(aware).astype(str).tolist()
+    ['2019-12-12T08:30:00.000000']
     """
-    pd = _pandas()
-    if pd is not None and isinstance(values, pd.Series | pd.Index):
-        values = values.to_numpy()
-    _check_flat(values)
-    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        return _from_datetime64(values)
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise ParseError(f"parse_instants takes a sequence of strings, not {quote(values)}")
-    given = values.tolist() if isinstance(values, np.ndarray) else values
+    column = _as_numpy(values)
+    _check_flat(column)
+    if isinstance(column, np.ndarray) and column.dtype.kind == "M":
+        return _from_datetime64(column)
+    if isinstance(column, str | bytes) or not isinstance(column, Iterable):
+        raise ParseError(f"parse_instants takes a sequence of strings, not {quote(column)}")
+    given = column.tolist() if isinstance(column, np.ndarray) else column
     texts: list[Any] = given if isinstance(given, list) else list(given)
     if not texts:
         return np.array([], dtype="datetime64[us]")
@@ -572,6 +578,9 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
     try:
         blob = "\n".join(texts).encode("ascii")
     except (TypeError, UnicodeEncodeError):
+        if any(_is_moment(value) for value in texts):
+            text = np.array([isinstance(value, str) for value in texts], dtype=bool)
+            return _mixed_column(np.array(texts, dtype=object), text).view("datetime64[us]")
         texts, missing = _fill_missing(texts)
         blob = "\n".join(texts).encode("ascii")
     parsed = _parse_blob(blob, len(texts))
@@ -611,6 +620,10 @@ def _parse_blob(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None
     return micros, valid
 
 
+#: From this many distinct texts on, ``BoundReader`` parses them with the vector parser.
+_VECTOR_AT_LEAST = 64
+
+
 class BoundReader:
     """``parse_bound`` for a batch of values known in advance, such as a document's dates.
 
@@ -630,7 +643,10 @@ class BoundReader:
         _check_options(dialect)
         self._dialect: Dialect = dialect
         texts = [v for v in {v for v in values if type(v) is str} if v.isascii() and "\n" not in v]
-        parsed = _parse_blob("\n".join(texts).encode("ascii"), len(texts)) if texts else None
+        # A few texts (a request's dates) cost less through the scalar parser than
+        # the vector parser's fixed setup.
+        vector = bool(texts) and len(texts) >= _VECTOR_AT_LEAST
+        parsed = _parse_blob("\n".join(texts).encode("ascii"), len(texts)) if vector else None
         self._known: dict[str, int] = {}
         if parsed is not None:
             micros, valid = parsed
@@ -709,6 +725,14 @@ def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
         if not text.isascii() or "\n" in text:
             _raise_first_bad(texts, index)
     return ["" if gone else text for text, gone in zip(texts, missing, strict=True)], missing
+
+
+def _is_moment(value: object) -> bool:
+    """A date, date-time, ``datetime64`` or infinity that is not missing: what the
+    vector parser leaves to the scalar reader."""
+    if _is_missing(value):
+        return False
+    return isinstance(value, _dt.date | np.datetime64) or is_infinite(value)
 
 
 def _is_missing(value: object) -> bool:
@@ -896,11 +920,7 @@ def to_micros_column(values: object) -> np.ndarray:
     >>> to_micros_column(np.array(["1970-01-01T00:00:00.000002"], dtype="datetime64[ns]"))
     array([2])
     """
-    pd = _pandas()
-    if pd is not None and isinstance(
-        values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray
-    ):
-        values = _from_pandas(values)
+    values = _as_numpy(values)
     _check_flat(values)
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return _micros_of(values, infinities=True)
@@ -930,6 +950,38 @@ def object_array(values: Iterable[Any]) -> np.ndarray:
     return out
 
 
+def _as_numpy(values: object) -> object:
+    """A pandas, pyarrow or polars column as numpy (see ``_from_pandas``); anything else as it is.
+
+    Arrow columns are recognised by the Arrow PyCapsule interface, so pyarrow
+    is loaded only when one is passed.
+    """
+    pd = _pandas()
+    if pd is not None and isinstance(
+        values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray
+    ):
+        return _from_pandas(values)
+    if hasattr(values, "__arrow_c_stream__") or hasattr(values, "__arrow_c_array__"):
+        return _from_arrow(values)
+    return values
+
+
+def _from_arrow(values: Any) -> np.ndarray:
+    """An Arrow array or stream (pyarrow's, polars', any exporter's) as numpy:
+    dates and timestamps as ``datetime64`` of their UTC values, nulls as NaT,
+    anything else as objects."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    elif not isinstance(values, pa.ChunkedArray):
+        streamed = hasattr(values, "__arrow_c_stream__")
+        values = pa.chunked_array(values) if streamed else pa.chunked_array([pa.array(values)])
+    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+        return np.asarray(values.to_numpy())
+    return np.asarray(values.to_numpy(), dtype=object)
+
+
 def _from_pandas(values: Any) -> np.ndarray:
     """A pandas column as numpy: dates as ``datetime64`` of their UTC values in
     their own unit (in place where the memory allows), anything else as objects."""
@@ -937,8 +989,8 @@ def _from_pandas(values: Any) -> np.ndarray:
     if array.dtype.kind != "M":
         return np.asarray(array, dtype=object)
     if hasattr(array.dtype, "pyarrow_dtype"):
-        # Arrow stores UTC whatever the zone; a null becomes NaT.
-        return np.asarray(array.__arrow_array__().to_numpy())
+        # Arrow stores UTC whatever the zone.
+        return _from_arrow(array.__arrow_array__())
     # A DatetimeArray, naive or aware, holds UTC values: this is a view.
     return np.asarray(array, dtype=f"datetime64[{array.unit}]")
 
@@ -1022,5 +1074,15 @@ def _mixed_column(objects: np.ndarray, text: np.ndarray) -> np.ndarray:
     out = np.full(len(objects), NAT, dtype=np.int64)
     out[text] = parse_instants(objects[text]).view(np.int64)
     others = np.flatnonzero(~text).tolist()
-    out[others] = [NAT if _is_missing(objects[i]) else to_micros(objects[i]) for i in others]
+    out[others] = [_micros_at(objects, i) for i in others]
     return out
+
+
+def _micros_at(objects: np.ndarray, index: int) -> int:
+    value = objects[index]
+    if _is_missing(value):
+        return NAT
+    try:
+        return to_micros(value)
+    except ParseError as exc:
+        raise ParseError(f"value at index {index}: {exc}") from None

@@ -16,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from periodkit.errors import NotFoundError, ValidationError
 from periodkit.out_of_office import OutOfOfficeStore, predefined_filter
 from periodkit.query import parse_fourme
+from periodkit.service.routes.out_of_office import OUT_OF_OFFICE_PERIODS
 
 UTC = dt.UTC
 BASE = dt.datetime(2019, 11, 1, tzinfo=UTC)
@@ -321,7 +322,9 @@ class StoreMachine(RuleBasedStateMachine):
             params.append(("sort", ",".join(("-" if d else "") + n for n, d in keys)))
         params += [("page", str(page)), ("per_page", str(per_page))]
         also = [] if named is None else [predefined_filter(named[0], iso(named[1]))]
-        selection = self.store.select(parse_fourme(params).query, team_id=team, also=also)
+        selection = self.store.select(
+            parse_fourme(params, OUT_OF_OFFICE_PERIODS).query, team_id=team, also=also
+        )
         matched = [
             r
             for i, r in self.model.items()

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from tests.query.params import out_of_office
 
 from periodkit.errors import QueryError, ValidationError
 from periodkit.out_of_office import OutOfOfficeStore
-from periodkit.query import parse_fourme
 
 PERSON = {"id": 1, "name": "Ann"}
 
@@ -98,18 +98,18 @@ def test_select_filters_sorts_and_pages_through_the_evaluator():
     store = OutOfOfficeStore.from_records(
         [record(i, sourceID=None if i % 2 else f"s{i % 3}") for i in range(1, 11)]
     )
-    query = parse_fourme("sourceID=!&sort=sourceID,-start_at&per_page=2&page=2").query
+    query = out_of_office("sourceID=!&sort=sourceID,-start_at&per_page=2&page=2").query
     page = store.select(query)
     # sourceID: 2 s2, 4 s1, 6 s0, 8 s2, 10 s1 -> s0: 6; s1: 10, 4; s2: 8, 2
     assert ids(page) == [4, 8] and page.total == 5
-    assert ids(store.select(parse_fourme("person=1,2&end_at=<2019-01-03").query)) == [1, 2]
+    assert ids(store.select(out_of_office("person=1,2&end_at=<2019-01-03").query)) == [1, 2]
 
 
 def test_select_keeps_to_a_team():
     store = OutOfOfficeStore.from_records(
         [record(1, team_id="a"), record(2, team_id="b"), record(3)]
     )
-    query = parse_fourme("").query
+    query = out_of_office("").query
     assert ids(store.select(query, team_id="a")) == [1, 3]
     assert ids(store.select(query, team_id="nobody")) == [3]
     assert ids(store.select(query)) == [1, 2, 3]
@@ -117,7 +117,7 @@ def test_select_keeps_to_a_team():
 
 def test_writes_patch_the_columns_and_dead_rows_are_compacted():
     store = OutOfOfficeStore.from_records([record(i) for i in range(1, 21)])
-    query = parse_fourme("sort=-id&per_page=100").query
+    query = out_of_office("sort=-id&per_page=100").query
     assert ids(store.select(query)) == list(range(20, 0, -1))
     for i in range(1, 20):
         store.delete(i)
@@ -126,7 +126,7 @@ def test_writes_patch_the_columns_and_dead_rows_are_compacted():
         {"person": 1, "start_at": "2017-01-01", "end_at": "2017-01-02"}, None, "2020-01-01"
     )
     assert ids(store.select(query)) == [created["id"], 20]
-    assert ids(store.select(parse_fourme("").query)) == [created["id"], 20]  # by start_at
+    assert ids(store.select(out_of_office("").query)) == [created["id"], 20]  # by start_at
     # Compaction keeps the columns within twice the live rows.
     assert len(store.table) <= 2 * max(len(store), 16)
 
@@ -139,7 +139,7 @@ def test_growth_past_the_initial_capacity():
             None,
             "2019-01-01",
         )
-    page = store.select(parse_fourme("start_at=>=2019-02-27&sort=id").query)
+    page = store.select(out_of_office("start_at=>=2019-02-27&sort=id").query)
     assert ids(page) == [27, 28] and len(store) == 28
 
 
@@ -156,5 +156,6 @@ def test_the_people_registry():
 
 
 def test_an_empty_store_answers_every_query_with_nothing():
-    page = OutOfOfficeStore().select(parse_fourme("sourceID=x&sort=-sourceID&start_at=>2019").query)
+    query = out_of_office("sourceID=x&sort=-sourceID&start_at=>2019").query
+    page = OutOfOfficeStore().select(query)
     assert page.records == [] and page.total == 0

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from oracle import assert_agrees, compare
+from tests.query.params import decoded
 from tests.seeds import SEED_004_BODY
 
 from periodkit.errors import (
@@ -132,8 +133,8 @@ def test_get_form_means_the_same_query_as_the_body():
         "limit": 10,
         "filters": [{"name": "Activity", "operation": "=", "value": "due date violation"}],
     }
-    assert parse_activities_form(form, SEED_SCHEMA) == parse_activities(body, SEED_SCHEMA)
-    got = parse_activities_form(form, SEED_SCHEMA).evaluate(SEED_ROWS)
+    assert parse_activities_form(decoded(form), SEED_SCHEMA) == parse_activities(body, SEED_SCHEMA)
+    got = parse_activities_form(decoded(form), SEED_SCHEMA).evaluate(SEED_ROWS)
     assert got.values.tolist() == [[3, "Due Date Violation"]]
 
 
@@ -280,14 +281,14 @@ def test_unknown_field_error_lists_the_name_as_written():
 
 def test_get_form_errors_name_the_parameter():
     with pytest.raises(UnknownFieldError) as caught:
-        parse_activities_form("Num=1&Colour=red", SEED_SCHEMA)
+        parse_activities_form(decoded("Num=1&Colour=red"), SEED_SCHEMA)
     assert (caught.value.message, caught.value.location) == ("Field Colour is unknown.", "Colour")
     with pytest.raises(UnknownFieldError) as caught:
-        parse_activities_form("par_sort_asc=Nope", SEED_SCHEMA)
+        parse_activities_form(decoded("par_sort_asc=Nope"), SEED_SCHEMA)
     assert caught.value.location == "par_sort_asc"
     with pytest.raises(PagingError) as caught:
-        parse_activities_form("par_offset=x", SEED_SCHEMA)
+        parse_activities_form(decoded("par_offset=x"), SEED_SCHEMA)
     assert caught.value.location == "par_offset"
     with pytest.raises(BodyShapeError) as caught:
-        parse_activities_form("par_limit=1&par_limit=2", SEED_SCHEMA)
+        parse_activities_form(decoded("par_limit=1&par_limit=2"), SEED_SCHEMA)
     assert caught.value.message == "Parameter par_limit is given twice."

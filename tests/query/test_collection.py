@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from tests.query.params import decoded
 
 from periodkit.errors import PagingError, QueryError
 from periodkit.query import (
-    OUT_OF_OFFICE_PERIODS,
     Collection,
     Page,
     SortKey,
     parse_fourme,
     parse_jsonapi,
 )
+from periodkit.service.routes.out_of_office import OUT_OF_OFFICE_PERIODS
 
 SMALL = Collection(
     columns={"id": "int", "kind": "string"},
@@ -46,7 +47,7 @@ def test_the_out_of_office_description_is_a_collection():
 
 
 def test_both_grammars_take_page_sizes_and_order_from_the_collection():
-    fourme, jsonapi = parse_fourme("", SMALL), parse_jsonapi("", SMALL)
+    fourme, jsonapi = parse_fourme(decoded(""), SMALL), parse_jsonapi(decoded(""), SMALL)
     assert fourme.page == jsonapi.page == Page(1, 3)
     # The default order already holds id, so 4me adds no tie-breaker of its own.
     assert fourme.query.order == (SortKey("id", descending=True),)
@@ -54,9 +55,9 @@ def test_both_grammars_take_page_sizes_and_order_from_the_collection():
 
 
 def test_a_page_size_above_the_maximum_is_clamped_by_4me_and_refused_by_jsonapi():
-    assert parse_fourme("per_page=8", SMALL).page == Page(1, 7)
+    assert parse_fourme(decoded("per_page=8"), SMALL).page == Page(1, 7)
     with pytest.raises(PagingError) as caught:
-        parse_jsonapi("page[size]=8", SMALL)
+        parse_jsonapi(decoded("page[size]=8"), SMALL)
     assert caught.value.message == "page[size] must be a whole number from 1 to 7, not '8'."
 
 

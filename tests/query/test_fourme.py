@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from oracle import assert_agrees, compare, number
+from tests.query.params import decoded, out_of_office
 
 from periodkit.errors import (
     BadValueError,
@@ -20,7 +21,6 @@ from periodkit.errors import (
     UnknownFieldError,
 )
 from periodkit.query import (
-    OUT_OF_OFFICE_PERIODS,
     Collection,
     Page,
     Predicate,
@@ -30,6 +30,7 @@ from periodkit.query import (
     parse_fourme,
 )
 from periodkit.query.schema import Schema
+from periodkit.service.routes.out_of_office import OUT_OF_OFFICE_PERIODS
 from periodkit.strategies import date_texts, query_frames
 from periodkit.time import span_micros
 
@@ -140,7 +141,7 @@ def requests(draw) -> tuple[str, list, list, int, int]:
 @given(frame=query_frames(TYPES), request=requests())
 def test_fourme_queries_agree_with_sqlite(frame, request):
     text, *sql = request
-    assert_agrees(parse_fourme(text, COLLECTION).query, frame, *sql)
+    assert_agrees(parse_fourme(decoded(text), COLLECTION).query, frame, *sql)
 
 
 # --- the collection of seed 002 ---------------------------------------------------------
@@ -175,7 +176,7 @@ def _ooo_frame() -> pd.DataFrame:
 
 
 def _ids(params: str) -> list[int]:
-    return parse_fourme(params).query.evaluate(_ooo_frame())["id"].tolist()
+    return out_of_office(params).query.evaluate(_ooo_frame())["id"].tolist()
 
 
 def test_default_sort_is_start_at_with_ties_by_ascending_id():
@@ -202,19 +203,19 @@ def test_filters_of_the_conventions():
 
 def test_in_lists_reach_the_int64_extremes():
     # Found by the SQLite property: the lowest int64 was refused as a value.
-    assert parse_fourme("id=-3,-9223372036854775808").query.where == (
+    assert out_of_office("id=-3,-9223372036854775808").query.where == (
         Predicate("id", "in", (-3, -(2**63))),
     )
 
 
 def test_parse_gives_fields_page_and_query():
-    request = parse_fourme("fields=reason,source&page=2&per_page=150&sort=person_id")
+    request = out_of_office("fields=reason,source&page=2&per_page=150&sort=person_id")
     assert request.fields == ("id", "reason", "source")
     assert request.page == Page(2, 100)
     assert (request.query.offset, request.query.limit) == (100, 100)
     assert request.query.order == (SortKey("person_id"), SortKey("id"))
-    assert parse_fourme("").fields == OUT_OF_OFFICE_PERIODS.default_fields
-    assert parse_fourme("start_at=>=2019-11-18T06:00:00Z").query.where == (
+    assert out_of_office("").fields == OUT_OF_OFFICE_PERIODS.default_fields
+    assert out_of_office("start_at=>=2019-11-18T06:00:00Z").query.where == (
         Predicate("start_at", "ge", Span(*span_micros("2019-11-18T06:00:00Z"))),
     )
 
@@ -304,7 +305,7 @@ def test_parse_gives_fields_page_and_query():
 )
 def test_errors_name_what_is_wrong(params, error, message, location):
     with pytest.raises(error) as caught:
-        parse_fourme(params)
+        out_of_office(params)
     assert (caught.value.message, caught.value.location) == (message, location)
 
 
@@ -313,29 +314,29 @@ ID_ONLY = Schema.of({"id": "int"})
 
 def test_huge_page_numbers_parse():
     # per_page above the maximum is read as the maximum, however large.
-    assert parse_fourme("per_page=99999999999999999999").page == Page(1, 100)
+    assert out_of_office("per_page=99999999999999999999").page == Page(1, 100)
     # A page past the end is a 200 with []: the number is kept (clamped to
     # int64 for the echo) and its offset lies past every row.
-    request = parse_fourme("page=99999999999999999999&per_page=5")
+    request = out_of_office("page=99999999999999999999&per_page=5")
     assert request.page == Page(2**63 - 1, 5)
     assert request.query.offset == 2**63 - 1
-    assert parse_fourme("page=" + "9" * 5000).page.number == 2**63 - 1
-    assert parse_fourme("page=9223372036854775806").page.number == 2**63 - 2
+    assert out_of_office("page=" + "9" * 5000).page.number == 2**63 - 1
+    assert out_of_office("page=9223372036854775806").page.number == 2**63 - 2
     sliced = Query(order=(SortKey("id"),), offset=request.query.offset, limit=5, schema=ID_ONLY)
     assert sliced.run(pd.DataFrame({"id": [1, 2]})).positions.tolist() == []
 
 
 def test_whole_pages_may_carry_a_zero_fraction():
-    assert parse_fourme("page=2.0&per_page=0010").page == Page(2, 10)
-    assert parse_fourme("page=%2B3").page.number == 3
+    assert out_of_office("page=2.0&per_page=0010").page == Page(2, 10)
+    assert out_of_office("page=%2B3").page.number == 3
 
 
 def test_bad_date_value_is_quoted():
     with pytest.raises(BadValueError) as caught:
-        parse_fourme("start_at=>2019-13-01")
+        out_of_office("start_at=>2019-13-01")
     assert "'2019-13-01'" in caught.value.message
     with pytest.raises(BadValueError) as caught:
-        parse_fourme("start_at=>2019<2020<2021")
+        out_of_office("start_at=>2019<2020<2021")
     assert caught.value.value == ">2019<2020<2021"
 
 
@@ -343,9 +344,9 @@ def test_refused_filters_and_sort_keys_are_not_unknown_fields():
     # A known field that may not be filtered or sorted on is its own error, so
     # that a handler of unknown fields does not catch it.
     with pytest.raises(FilterNotAllowedError) as refused:
-        parse_fourme("reason=x")
+        out_of_office("reason=x")
     with pytest.raises(SortError) as unsorted:
-        parse_fourme("sort=reason")
+        out_of_office("sort=reason")
     for caught in (refused, unsorted):
         assert not isinstance(caught.value, UnknownFieldError)
         assert isinstance(caught.value, QueryError)

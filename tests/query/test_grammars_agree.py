@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from tests.query.params import decoded
 
 from periodkit.query import (
     Collection,
@@ -174,11 +175,11 @@ def _parsed(body, form, fourme, jsonapi) -> dict[str, Query]:
     if body is not None:
         found["activities"] = parse_activities(body, TYPES)
     if form is not None:
-        found["activities GET"] = parse_activities_form(form, TYPES)
+        found["activities GET"] = parse_activities_form(decoded(form), TYPES)
     if fourme is not None:
-        found["4me"] = parse_fourme(fourme, COLLECTION).query
+        found["4me"] = parse_fourme(decoded(fourme), COLLECTION).query
     if jsonapi is not None:
-        found["JSON:API"] = parse_jsonapi(jsonapi, COLLECTION).query
+        found["JSON:API"] = parse_jsonapi(decoded(jsonapi), COLLECTION).query
     return found
 
 

@@ -8,9 +8,10 @@ from periodkit.errors import BodyShapeError
 from periodkit.query import Collection, parse_fourme, parse_jsonapi
 from periodkit.query.activities import parse_activities_form
 
+EMPTY = Collection(columns={}, filters={})
 PARSERS = {
-    "fourme": parse_fourme,
-    "jsonapi": lambda params: parse_jsonapi(params, Collection(columns={}, filters={})),
+    "fourme": lambda params: parse_fourme(params, EMPTY),
+    "jsonapi": lambda params: parse_jsonapi(params, EMPTY),
     "activities_form": lambda params: parse_activities_form(params, {"Num": "int"}),
 }
 
@@ -21,9 +22,20 @@ def test_params_that_are_not_parameters_are_named(parser, params):
     with pytest.raises(BodyShapeError) as caught:
         parser(params)
     assert caught.value.message == (
-        "The request parameters must be a query string, a mapping or (name, value) "
-        f"pairs, not {params!r}."
+        f"The request parameters must be decoded (name, value) pairs or a mapping, not {params!r}."
     )
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+@pytest.mark.parametrize("params", ["page=1&x=%3E2", b"page=1"])
+def test_a_raw_query_string_is_refused_not_decoded(parser, params):
+    with pytest.raises(BodyShapeError) as caught:
+        parser(params)
+    assert caught.value.message == (
+        "The request parameters must be decoded (name, value) pairs or a mapping, "
+        f"not the raw text {params!r}."
+    )
+    assert caught.value.location is None
 
 
 @pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())

@@ -12,6 +12,8 @@ rows, and the values of those rows only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
@@ -108,18 +110,32 @@ class SparseColumn:
         return self._words, self._before, self._values
 
 
+_NO_FORM: Mapping[str, Any] = {}
+
+
 def form_columns(n: int, forms: Sequence[Mapping[str, Any] | None]) -> dict[str, SparseColumn]:
     """One sparse column per custom field name, from each action's ``form`` mapping.
 
     >>> form_columns(2, [None, {"x": 1}])["x"].positions().tolist()
     [1]
     """
-    found: dict[str, tuple[list[int], list[Any]]] = {}
-    for row, form in enumerate(forms):
-        for name, value in (form or {}).items():
-            rows, values = found.setdefault(str(name), ([], []))
-            rows.append(row)
-            values.append(value)
+    # A million forms are flattened and grouped by name at C speed: one pass per
+    # step over all (row, name, value) triples rather than a dict update per value.
+    maps = [form or _NO_FORM for form in forms]
+    sizes = np.fromiter(map(len, maps), dtype=np.int64, count=len(maps))
+    names = list(chain.from_iterable(maps))
+    if not names:
+        return {}
+    if set(map(type, names)) != {str}:
+        names = list(map(str, names))
+    values = object_array(chain.from_iterable(map(methodcaller("values"), maps)))
+    rows = np.repeat(np.arange(len(maps), dtype=np.int64), sizes)
+    codes, uniques = pd.factorize(object_array(names))
+    # Stable, so each name's rows stay ascending; names keep their first appearance.
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=len(uniques)))
+    rows, values = rows[order], values[order]
     return {
-        name: SparseColumn.from_positions(n, rows, values) for name, (rows, values) in found.items()
+        name: SparseColumn.from_positions(n, rows[end - count : end], values[end - count : end])
+        for name, end, count in zip(uniques, ends, np.diff(ends, prepend=0), strict=True)
     }

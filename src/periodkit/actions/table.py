@@ -25,16 +25,20 @@ per 64 actions, and the values of those actions only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from periodkit import kernels
+from periodkit.actions import parquet
 from periodkit.actions.forms import SparseColumn, form_columns, object_array
 from periodkit.documents import Document, containers, keys, short
 from periodkit.errors import ArgumentError, ParseError, Problem, ValidationError, problem_at, quote
 from periodkit.periods import Period, PeriodSet
+from periodkit.query.frames import Frame, as_pandas
 from periodkit.time import (
     FIRST_US,
     LAST_US,
@@ -66,6 +70,7 @@ FIELDS = (
     "form",
 )
 _COLUMN_FIELDS = (*CATEGORICAL_FIELDS, *OBJECT_FIELDS, *TIMESTAMP_FIELDS)
+_FORM_TYPES = frozenset({dict, type(None)})
 _RECORD_KEYS = keys(*FIELDS)
 _NO_ID = "an action needs an id"
 # Reporting every bad row of ten million is no help; the first few say enough.
@@ -186,16 +191,23 @@ class ActionTable:
         doc = Document(limit=_MAX_PROBLEMS)
         rows = doc.array(records, required=True, what="the action records")
         doc.check()
-        for _, record in doc.each(rows):
-            if doc.mapping(record, _RECORD_KEYS):
-                # Also checked by from_arrays, but here it is reported with the other problems.
-                if record.get("id") is None:
-                    doc.problem(_NO_ID, "id")
-                doc.kind(record.get("form"), ("object",), "form")
-            if doc.full:
-                break
-        doc.check()
-        field: dict[str, Any] = {name: [record.get(name) for record in rows] for name in FIELDS}
+        # The common case, plain records with an id and an object or no form, is seen
+        # column by column; any other is read record by record to name each problem.
+        plain = (
+            set(map(type, rows)) <= {dict} and set().union(*map(dict.keys, rows)) <= _RECORD_KEYS
+        )
+        field: dict[str, Any] = {name: _field(rows, name) for name in FIELDS} if plain else {}
+        if not plain or None in field["id"] or not set(map(type, field["form"])) <= _FORM_TYPES:
+            for _, record in doc.each(rows):
+                if doc.mapping(record, _RECORD_KEYS):
+                    # Also checked by from_arrays, but here it is reported with the others.
+                    if record.get("id") is None:
+                        doc.problem(_NO_ID, "id")
+                    doc.kind(record.get("form"), ("object",), "form")
+                if doc.full:
+                    break
+            doc.check()
+            field = {name: _field(rows, name) for name in FIELDS}
         # In a record only ISO text and date objects are instants (SPEC section 1): as
         # object arrays, whole numbers are rejected as such rather than read the way
         # from_arrays reads a list of ints, as microseconds.
@@ -220,20 +232,21 @@ class ActionTable:
         )
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame) -> ActionTable:
+    def from_frame(cls, frame: Frame) -> ActionTable:
         """A table from a DataFrame with one column per action field (SPEC section 4).
 
         Datetime columns may be naive (read as UTC) or aware; ``form`` holds
-        one mapping (or a missing value) per action.
+        one mapping (or a missing value) per action. A pyarrow Table or a
+        polars DataFrame is read as pandas with Arrow-backed columns.
 
         >>> frame = pd.DataFrame({"id": ["a"], "start_date": pd.to_datetime(["2024-01-01"])})
         >>> ActionTable.from_frame(frame).to_frame()["end_date"].tolist()
         [Timestamp('2024-01-01 00:00:00+0000', tz='UTC')]
         """
-        if not isinstance(frame, pd.DataFrame):
-            raise ValidationError(
-                [{"pointer": "", "detail": f"{short(frame)} is not a pandas DataFrame"}]
-            )
+        given = as_pandas(frame)
+        if given is None:
+            raise ValidationError([{"pointer": "", "detail": f"{short(frame)} is not a DataFrame"}])
+        frame = given
         repeated = frame.columns[frame.columns.duplicated()].unique().tolist()
         if repeated:
             raise ValidationError(
@@ -263,6 +276,26 @@ class ActionTable:
             },
             form=form_columns(len(frame), [f if isinstance(f, Mapping) else None for f in forms]),
         )
+
+    @classmethod
+    def from_parquet(cls, path: str | Path, columns: Sequence[str] | None = None) -> ActionTable:
+        """A table from a Parquet file or a dataset directory of them (needs pyarrow).
+
+        ``columns`` names the fields to read besides ``id``, ``start_date`` and
+        ``end_date``, which are always read (all fields by default). A dataset
+        that ``periodkit sample --parquet`` or ``write_actions`` wrote is read
+        file by file in start order.
+
+        >>> import tempfile
+        >>> from periodkit.actions.parquet import write_actions
+        >>> from periodkit.actions.sample import actions
+        >>> folder = tempfile.mkdtemp()
+        >>> _ = write_actions(folder, actions(5, chunk=2))
+        >>> table = ActionTable.from_parquet(folder, columns=["status"])
+        >>> len(table), table.to_frame().columns.tolist()
+        (5, ['id', 'status', 'start_date', 'end_date'])
+        """
+        return cls.from_frame(parquet.read_frame(path, columns))
 
     # --- queries -----------------------------------------------------------------
 
@@ -297,21 +330,15 @@ class ActionTable:
         >>> table.during(Period("2024-08-12T08:30:00Z", None)).tolist()
         [0]
         """
-        if isinstance(period_or_set, Period):
-            atoms = np.array([period_or_set.lo]), np.array([period_or_set.hi])
-        elif isinstance(period_or_set, PeriodSet):
-            atoms = period_or_set.bounds()
-        else:
-            raise ArgumentError(f"{quote(period_or_set)} is not a Period or a PeriodSet")
+        atoms = atoms_of(period_or_set)
         if not isinstance(how, str) or not isinstance(order, str):
             how, order = quote(how), quote(order)
             raise ArgumentError(f"how={how} and order={order} must be strings")
         if how == "overlaps":
             found = kernels.overlaps(self._starts, self._ends, *atoms, self._split)
-        elif how == "within":
-            found = kernels.within(self._starts, self._ends, *atoms)
         else:
-            raise ArgumentError(f"how={quote(how)} is unknown (expected 'overlaps' or 'within')")
+            check_how(how)
+            found = kernels.within(self._starts, self._ends, *atoms)
         if order == "input":
             return kernels.to_input_order(found, self._order)
         if order != "start":
@@ -508,6 +535,25 @@ class ActionTable:
         return self._inverse[rows]
 
 
+def atoms_of(period_or_set: Period | PeriodSet) -> tuple[np.ndarray, np.ndarray]:
+    """The atoms of a period or a set as the kernels take them: two int64 arrays.
+
+    >>> [a.tolist() for a in atoms_of(Period.from_micros(3, 7))]
+    [[3], [7]]
+    """
+    if isinstance(period_or_set, Period):
+        return np.array([period_or_set.lo]), np.array([period_or_set.hi])
+    if isinstance(period_or_set, PeriodSet):
+        return period_or_set.bounds()
+    raise ArgumentError(f"{quote(period_or_set)} is not a Period or a PeriodSet")
+
+
+def check_how(how: object) -> None:
+    """Refuse a ``how`` other than ``"overlaps"`` or ``"within"``."""
+    if how not in ("overlaps", "within"):
+        raise ArgumentError(f"how={quote(how)} is unknown (expected 'overlaps' or 'within')")
+
+
 # --- building columns ------------------------------------------------------------
 
 
@@ -533,6 +579,13 @@ def _check_column(name: str, values: object) -> None:
     )
     if not flat or not isinstance(values, Sequence | np.ndarray | pd.Series | pd.Categorical):
         raise ArgumentError(f"{name} {quote(values)} is not a flat column of values", name)
+
+
+def _field(rows: list[Any], name: str) -> list[Any]:
+    """The values of field ``name`` in each record, None where absent (records are mappings)."""
+    if set(map(type, rows)) <= {dict}:
+        return list(map(dict.get, rows, repeat(name)))
+    return [record.get(name) for record in rows]
 
 
 def _id_array(ids: Sequence[Any]) -> np.ndarray:

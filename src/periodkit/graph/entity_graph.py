@@ -27,7 +27,7 @@ datetime.datetime(2020, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -55,16 +55,15 @@ from periodkit.graph.propagation import (
 from periodkit.graph.records import (
     EntityColumns,
     WrittenPeriod,
-    entity_dates,
-    period_dates,
     read_columns,
     read_entity_fields,
     read_span,
     read_writes,
 )
+from periodkit.graph.view import EntityView, OwnedEntry, RelativeEntry
 from periodkit.kernels import coverage_at_least, merge_atoms, micros_to_domain, to_domain
 from periodkit.periods import PeriodSet
-from periodkit.time import format_instant, normalise_micros
+from periodkit.time import format_instant, normalise_micros, parse_bound
 
 
 @dataclass(slots=True)
@@ -212,6 +211,8 @@ _NONE = np.empty(0, dtype=np.int64)
 #: How many cycle-closing dependencies of a list of records are spelled out; the
 #: rest are counted.
 MAX_CYCLES = 100
+#: The bounds a view shows for a relative that owns no period: all of time.
+_FOREVER = (parse_bound(None, "start"), parse_bound(None, "end"))
 
 
 def _offsets(counts: np.ndarray) -> np.ndarray:
@@ -813,66 +814,89 @@ class EntityGraph:
             ],
         }
 
-    def view(self, entity_id: str) -> dict[str, Any]:
+    def view(self, entity_id: str, visible: Callable[[Any], bool] | None = None) -> dict[str, Any]:
         """The seed-001 view document of one entity: ``owned``, ``child`` and ``parent``.
 
         ``child`` lists every descendant and ``parent`` every ancestor, each
         under its id with one entry per owned period (one entry with the
         infinite dates when it owns none), at its smallest ``level`` ("0" =
-        direct). See docs/graph.md for the full rules.
+        direct). ``visible`` is as for ``view_entries``. See docs/graph.md for
+        the full rules.
 
         >>> graph = EntityGraph.from_records([{"id": "a", "type": "OFFICE"}])
         >>> graph.view("a")
         {'entity_type': 'OFFICE', 'entity_name': None, 'owned': [], 'child': {}, 'parent': {}}
         """
+        return self.view_entries(entity_id, visible).document()
+
+    def view_entries(
+        self, entity_id: str, visible: Callable[[Any], bool] | None = None
+    ) -> EntityView:
+        """The view of one entity as typed entries, which ``EntityView.document()`` renders.
+
+        ``visible``, called with a team id, says whether that team's entities
+        may be shown (None: all may). An entity that may not is left out, and
+        so is every relative reached only through one: levels count the
+        paths that stay among visible entities. The viewed entity itself
+        must be visible, or it is not found.
+
+        >>> graph = EntityGraph.from_records(
+        ...     [{"id": "o", "type": "OFFICE", "team_id": 1}, {"id": "s", "team_id": 2},
+        ...      {"id": "a", "type": "ACTION", "team_id": 1,
+        ...       "parents": [{"id": "o"}, {"id": "s"}]}])
+        >>> list(graph.view_entries("a").parent)
+        ['o', 's']
+        >>> view = graph.view_entries("a", visible=lambda team: team == 1)
+        >>> list(view.parent), view.parent["o"][0].level
+        (['o'], 0)
+        >>> graph.view_entries("s", visible=lambda team: team == 1)
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.NotFoundError: entity 's' not found
+        """
         entity = self._entity(entity_id)
-        owned = [
-            {
-                "period_id": period_id,
-                "data": data,
-                **entity_dates(lo, hi),
-                "entity_id": entity.id,
-                "entity_name": entity.name,
-                "entity_type": entity.type,
-            }
+        shown = (lambda _: True) if visible is None else (lambda e: visible(e.team_id))
+        if not shown(entity):
+            raise NotFoundError("entity", entity_id)
+        owned = tuple(
+            OwnedEntry(period_id, data, lo, hi, entity.id, entity.name, entity.type)
             for period_id, (lo, hi, data) in entity.periods.items()
-        ]
-        return {
-            "entity_type": entity.type,
-            "entity_name": entity.name,
-            "owned": owned,
-            "child": self._listing(entity, upward=False),
-            "parent": self._listing(entity, upward=True),
-        }
+        )
+        return EntityView(
+            entity.type,
+            entity.name,
+            owned,
+            child=self._relatives(entity, shown, upward=False),
+            parent=self._relatives(entity, shown, upward=True),
+        )
 
-    def _listing(self, origin: _Entity, *, upward: bool) -> dict[str, list[dict[str, Any]]]:
-        """The ``parent`` (upward) or ``child`` part of a view.
+    def _relatives(
+        self, origin: _Entity, shown: Callable[[_Entity], bool], *, upward: bool
+    ) -> dict[str, tuple[RelativeEntry, ...]]:
+        """The ``parent`` (upward) or ``child`` entries of a view, by relative.
 
-        Each entry is the dependency edge that reaches a listed entity: ``dep_*``
-        names the parent end and ``entity_*`` the child end; only the listed
-        entity's name is shown. One entry per owned period of the listed entity.
+        Each entry is the dependency edge that reaches a relative; one entry
+        per owned period of the relative, or one with the infinite dates.
         """
         outward, back = ("parents", "children") if upward else ("children", "parents")
-        listing = {}
-        for listed, level, neighbour in self._reached(origin, outward, back):
+        relatives = {}
+        for listed, level, neighbour in self._reached(origin, outward, back, shown):
             dep, child = (listed, neighbour) if upward else (neighbour, listed)
-            head: dict[str, str | None] = {"dep_id": dep.id, "dep_type": dep.type}
-            tail: dict[str, str | None] = {"entity_id": child.id}
-            if upward:
-                head["dep_name"] = dep.name
-            else:
-                tail["entity_name"] = child.name
-            tail |= {"entity_type": child.type, "level": level}
-            owned = [(lo, hi) for lo, hi, _ in listed.periods.values()]
-            listing[listed.id] = [{**head, **dates, **tail} for dates in period_dates(owned)]
-        return listing
+            owned = [(lo, hi) for lo, hi, _ in listed.periods.values()] or [_FOREVER]
+            relatives[listed.id] = tuple(
+                RelativeEntry(
+                    dep.id, dep.type, dep.name, lo, hi, child.id, child.name, child.type, level
+                )
+                for lo, hi in owned
+            )
+        return relatives
 
     def _reached(
-        self, origin: _Entity, outward: str, back: str
-    ) -> list[tuple[_Entity, str, _Entity]]:
-        """Entities reached from ``origin`` along ``outward`` links, by (level, id).
+        self, origin: _Entity, outward: str, back: str, shown: Callable[[_Entity], bool]
+    ) -> list[tuple[_Entity, int, _Entity]]:
+        """Shown entities reached from ``origin`` along ``outward`` links through shown ones.
 
-        Each comes with its level (shortest distance - 1, as text) and its
+        By (level, id), each with its level (shortest distance - 1) and its
         neighbour one step back on a shortest path (the smallest id among ties).
         """
         distance = {origin.id: 0}
@@ -880,7 +904,7 @@ class EntityGraph:
         while queue:
             current = queue.popleft()
             for neighbour in getattr(self._entities[current], outward):
-                if neighbour not in distance:
+                if neighbour not in distance and shown(self._entities[neighbour]):
                     distance[neighbour] = distance[current] + 1
                     queue.append(neighbour)
         reached = []
@@ -890,5 +914,5 @@ class EntityGraph:
                 continue
             listed = self._entities[listed_id]
             previous = min(n for n in getattr(listed, back) if distance.get(n) == steps - 1)
-            reached.append((listed, str(steps - 1), self._entities[previous]))
+            reached.append((listed, steps - 1, self._entities[previous]))
         return reached

@@ -23,7 +23,7 @@ import numpy as np
 
 from periodkit.documents import Document, containers, keys, short, values_at
 from periodkit.errors import ParseError, Problem
-from periodkit.time import NEG_INF, POS_INF, Side, format_instant, parse_bound, parse_bounds
+from periodkit.time import NEG_INF, POS_INF, Side, format_instant, parse_bounds
 
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*", re.ASCII)
 _PERIOD_KEYS = keys("period_id", "start_date", "end_date", "data")
@@ -492,14 +492,3 @@ def entity_dates(lo: int, hi: int) -> dict[str, str | None]:
         "start_date": format_instant(lo, dialect="entity"),
         "end_date": format_instant(hi, dialect="entity"),
     }
-
-
-def period_dates(periods: list[tuple[int, int]]) -> list[dict[str, str | None]]:
-    """The entity-dialect dates of an entity's owned periods; the infinite default when it has none.
-
-    >>> period_dates([])
-    [{'start_date': '1970-01-01 00:00:00', 'end_date': '9999-12-31 23:59:59'}]
-    """
-    if not periods:
-        return [entity_dates(parse_bound(None, "start"), parse_bound(None, "end"))]
-    return [entity_dates(lo, hi) for lo, hi in periods]

@@ -13,10 +13,11 @@ questions of who is out of office when, answered for all people at once.
 """
 
 from periodkit.out_of_office.availability import AbsenceIndex
-from periodkit.out_of_office.records import FIELDS, References
+from periodkit.out_of_office.records import COLUMNS, FIELDS, References
 from periodkit.out_of_office.store import OutOfOfficeStore, Selection, predefined_filter
 
 __all__ = [
+    "COLUMNS",
     "FIELDS",
     "AbsenceIndex",
     "OutOfOfficeStore",

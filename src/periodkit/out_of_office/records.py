@@ -29,6 +29,7 @@ from typing import Any, TypeGuard
 import numpy as np
 
 from periodkit.errors import ParseError, Problem, quote
+from periodkit.query.schema import Schema
 from periodkit.time import NEG_INF, POS_INF, parse_bound, parse_instants
 
 #: Every field of a record, in the order records are written.
@@ -45,6 +46,20 @@ FIELDS = (
     "approval_delegate",
     "created_at",
     "updated_at",
+)
+#: The typed columns of the records as queries read them: ``person_id`` is the
+#: person's id, dates are instants; the other fields are rendered, not queried.
+COLUMNS = Schema.of(
+    {
+        "id": "int",
+        "source": "string",
+        "sourceID": "string",
+        "person_id": "int",
+        "start_at": "datetime",
+        "end_at": "datetime",
+        "created_at": "datetime",
+        "updated_at": "datetime",
+    }
 )
 #: Fields only the store sets.
 READ_ONLY = ("id", "created_at", "updated_at")

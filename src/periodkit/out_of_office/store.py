@@ -40,6 +40,7 @@ import pandas as pd
 from periodkit.errors import NotFoundError, Problem, QueryError, ValidationError, quote
 from periodkit.out_of_office.availability import AbsenceIndex
 from periodkit.out_of_office.records import (
+    COLUMNS,
     DATES,
     FIELDS,
     READ_ONLY,
@@ -53,15 +54,16 @@ from periodkit.out_of_office.records import (
     read_write,
 )
 from periodkit.periods import Period, PeriodSet
-from periodkit.query import OUT_OF_OFFICE_PERIODS, Predicate, Query, Span, Table
+from periodkit.query import Predicate, Query, Span, Table
+from periodkit.query.schema import Column, Schema
 from periodkit.time import NAT, Precision, format_instant, format_instants, to_micros
 
 KIND = "out-of-office period"
 #: The column of each record's team code; dead rows hold ``_DEAD``.
 TEAM = "_team"
 _NO_TEAM, _DEAD = 0, -1
-#: Columns of the query view: the collection's, and the team code.
-SCHEMA = {**OUT_OF_OFFICE_PERIODS.columns, TEAM: "int"}
+#: Columns of the query view: the records', and the team code.
+SCHEMA = Schema((*COLUMNS.columns, Column(TEAM, "int", "int")))
 _INTS = ("id", "person_id", "start_at", "end_at", "created_at", "updated_at", TEAM)
 _TEXTS = ("source", "sourceID")
 _WRITABLE = tuple(f for f in FIELDS if f not in READ_ONLY)
@@ -283,14 +285,52 @@ class OutOfOfficeStore:
         >>> OutOfOfficeStore().dump()
         []
         """
-        out = []
-        for identifier in sorted(self._records):
-            record = self._records[identifier]
-            written = self._render(record, "us")
-            if record["team_id"] is not None:
-                written["team_id"] = record["team_id"]
-            out.append(written)
-        return out
+        return [self.stored(identifier) for identifier in sorted(self._records)]
+
+    def stored(self, identifier: object) -> dict[str, Any]:
+        """One record in the dataset's form (as ``dump`` writes it), or ``NotFoundError``.
+
+        >>> store = OutOfOfficeStore.from_records([
+        ...     {"id": 1, "person": {"id": 7, "name": "Al"}, "start_at": "2019-12-23",
+        ...      "end_at": "2019-12-27", "created_at": "2019-12-01", "team_id": "t"}])
+        >>> store.stored(1)["team_id"], store.stored(1)["start_at"]
+        ('t', '2019-12-23T00:00:00.000000Z')
+        """
+        record = self._find(identifier, None)
+        written = self._render(record, "us")
+        if record["team_id"] is not None:
+            written["team_id"] = record["team_id"]
+        return written
+
+    def restore(self, identifier: int, stored: Mapping[str, Any] | None) -> None:
+        """Make record ``identifier`` what ``stored`` (the dataset's form, as ``stored``
+        writes it) says, or remove it when ``stored`` is None: how a store outside
+        memory brings this one up to date with a record written elsewhere.
+
+        >>> store = OutOfOfficeStore()
+        >>> store.restore(4, {"id": 4, "person": {"id": 7, "name": "Al"},
+        ...     "start_at": "2019-12-23", "end_at": "2019-12-27", "created_at": "2019-12-01"})
+        >>> store.get(4)["person"], store.create({"person": 7, "start_at": "2020-01-01",
+        ...     "end_at": "2020-01-02"}, None, "2020-01-01")["id"]
+        ({'id': 7, 'name': 'Al'}, 5)
+        >>> store.restore(4, None); 4 in store
+        False
+        """
+        if identifier in self._records:
+            del self._records[identifier]
+            self._columns.kill(identifier)
+            self._changed()
+        if stored is None:
+            return
+        problems: list[Problem] = []
+        for field in REFERENCES:
+            self._refs.collect(field, stored.get(field), "", problems)
+        found = self._read_stored(0, stored, problems, set(), {})
+        if found is None or found["id"] != identifier:
+            raise ValidationError(problems or [{"pointer": "/id", "detail": f"not {identifier}"}])
+        self._put(found)
+        self._people = None
+        self._next_id = max(self._next_id, identifier + 1)
 
     @property
     def people(self) -> np.ndarray:
@@ -316,15 +356,17 @@ class OutOfOfficeStore:
     ) -> Selection:
         """The records a list query selects, in its order and slice, and the number it matched.
 
-        ``query`` names the columns of the 4me collection (as ``parse_fourme``
-        gives it); ``team_id`` keeps one team's records; ``also`` adds
-        predicates, such as a ``predefined_filter``.
+        ``query`` names the records' ``COLUMNS`` (as ``parse_fourme`` gives
+        it for a collection over them); ``team_id`` keeps one team's
+        records; ``also`` adds predicates, such as a ``predefined_filter``.
 
-        >>> from periodkit.query import parse_fourme
+        >>> from periodkit.query import SortKey
         >>> store = OutOfOfficeStore.from_records([
         ...     {"id": i, "person": {"id": 9, "name": "Al"}, "start_at": f"2019-0{i}-01",
         ...      "end_at": f"2019-0{i}-02", "created_at": "2019-01-01"} for i in (1, 2, 3)])
-        >>> page = store.select(parse_fourme("start_at=>2019-01&sort=-start_at&per_page=1").query)
+        >>> query = Query(where=(Predicate("id", "ge", 2),),
+        ...               order=(SortKey("start_at", descending=True),), limit=1)
+        >>> page = store.select(query)
         >>> [r["id"] for r in page.records], page.total
         ([3], 2)
         """

@@ -16,14 +16,13 @@ read what a table allows from one description, a ``Collection``.
 from periodkit.query.activities import parse_activities, parse_activities_form
 from periodkit.query.collection import Collection
 from periodkit.query.evaluate import Result, Table
-from periodkit.query.fourme import OUT_OF_OFFICE_PERIODS, FourMeRequest, parse_fourme
+from periodkit.query.fourme import FourMeRequest, parse_fourme
 from periodkit.query.ir import Page, Predicate, SortKey, Span
 from periodkit.query.jsonapi import JsonApiRequest, parse_jsonapi
 from periodkit.query.schema import Column, Schema
 from periodkit.query.select import Query
 
 __all__ = [
-    "OUT_OF_OFFICE_PERIODS",
     "Collection",
     "Column",
     "FourMeRequest",

@@ -11,7 +11,8 @@ text compares and sorts by ``casefold``; dates compare as the span they name;
 ...                       "fields": ["num", "Activity"], "limit": "0"}, schema)
 >>> q.fields, q.order, q.limit
 (('Num', 'Activity'), (SortKey(field='Num', descending=True),), None)
->>> parse_activities_form("par_fields=Num&par_sort_desc=Num&Activity=Due", schema).where
+>>> parse_activities_form({"par_fields": "Num", "par_sort_desc": "Num", "Activity": "Due"},
+...                       schema).where
 (Predicate(field='Activity', op='eq', value='Due'),)
 """
 
@@ -155,7 +156,7 @@ def parse_activities_form(params: Params, schema: Mapping[str, str] | Schema) ->
     It reads as the POST body it stands for; an error's ``location`` is the
     offending parameter's name.
 
-    >>> parse_activities_form("par_limit=-1", {"Num": "int"})
+    >>> parse_activities_form({"par_limit": "-1"}, {"Num": "int"})
     Traceback (most recent call last):
     ...
     periodkit.errors.PagingError: limit '-1' is not a whole number >= 0.

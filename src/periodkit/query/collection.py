@@ -30,8 +30,9 @@ from periodkit.query.schema import Schema
 class Collection:
     """A table's description: columns, fields, filters, sort keys, defaults and page sizes.
 
-    ``columns`` types the table's columns; ``filters`` maps a filter name to
-    its column, and ``lists`` names the filters that take IN / NOT IN lists;
+    ``columns`` types the table's columns (type names by column, or a
+    ``Schema``); ``filters`` maps a filter name to its column, and ``lists``
+    names the filters that take IN / NOT IN lists;
     ``sortable`` maps a sort name to its column; ``default_sort`` is the
     order when the request gives none (empty: the table's own order).
     ``fields`` are the names a response may show and ``default_fields`` those
@@ -39,7 +40,7 @@ class Collection:
     request says otherwise, and at most ``max_page_size``.
     """
 
-    columns: Mapping[str, str]
+    columns: Mapping[str, str] | Schema
     filters: Mapping[str, str]
     fields: tuple[str, ...] = ()
     default_fields: tuple[str, ...] = ()

@@ -30,12 +30,8 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import (
-    BadValueError,
-    QueryError,
-    quote,
-    shorten,
-)
+from periodkit.errors import BadValueError, QueryError, quote, shorten
+from periodkit.query.frames import Frame, as_pandas
 from periodkit.query.ir import INT64_MAX, INT64_MIN, Predicate, SortKey, Span
 from periodkit.query.schema import TEXT, Column, Schema
 from periodkit.time import NAT, to_micros_column
@@ -182,15 +178,18 @@ class Table:
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, schema: Schema | Mapping[str, str], *, prepare: bool = False
+        cls, frame: Frame, schema: Schema | Mapping[str, str], *, prepare: bool = False
     ) -> Table:
         """A table over ``frame``; ``prepare`` converts every column now instead of lazily.
+
+        A pyarrow Table or a polars DataFrame is viewed as pandas with
+        Arrow-backed columns (``periodkit.query.frames``).
 
         >>> t = Table.from_frame(pd.DataFrame({"n": [1, None]}), {"n": "int"}, prepare=True)
         >>> len(t)
         2
         """
-        table = cls(frame, Schema.of(schema))
+        table = cls(_pandas_frame(frame), Schema.of(schema))
         if prepare:
             for column in table.schema.columns:
                 if column.type in TEXT:
@@ -486,7 +485,7 @@ def _order(query: Question, table: Table, rows: np.ndarray, wanted: int | None) 
     return ordered if wanted is None else ordered[:wanted]
 
 
-def run(query: Question, source: Table | pd.DataFrame, *, top_k: bool = True) -> Result:
+def run(query: Question, source: Table | Frame, *, top_k: bool = True) -> Result:
     """Match, sort and slice: the selected positions in order and the match count.
 
     ``top_k=False`` always sorts every match (the reference the top-k path is
@@ -512,18 +511,25 @@ def run(query: Question, source: Table | pd.DataFrame, *, top_k: bool = True) ->
     return Result(ordered[query.offset : end], len(rows))
 
 
-def _table_for(query: Question, frame: pd.DataFrame) -> Table:
+def _table_for(query: Question, frame: Frame) -> Table:
     if query.schema is None:
         raise QueryError("a query without a schema can only run on a Table")
-    if not isinstance(frame, pd.DataFrame):
-        raise BadValueError(f"{type(frame).__name__} is not a pandas DataFrame", value=frame)
-    return Table(frame, query.schema)
+    return Table(_pandas_frame(frame), query.schema)
 
 
-def evaluate(query: Question, source: Table | pd.DataFrame, *, top_k: bool = True) -> pd.DataFrame:
+def _pandas_frame(frame: Frame) -> pd.DataFrame:
+    given = as_pandas(frame)
+    if given is None:
+        raise BadValueError(f"{type(frame).__name__} is not a DataFrame", value=frame)
+    return given
+
+
+def evaluate(query: Question, source: Table | Frame, *, top_k: bool = True) -> pd.DataFrame:
     """The selected rows, in order, of the projected columns only (the frame's index kept).
 
-    ``top_k`` as for ``run``.
+    ``top_k`` as for ``run``. A pyarrow Table or a polars DataFrame is read
+    as pandas with Arrow-backed columns (``periodkit.query.frames``), and the
+    answer is always a pandas DataFrame.
 
     >>> from periodkit.query.schema import Schema
     >>> from periodkit.query.select import Query

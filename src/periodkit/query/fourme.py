@@ -2,10 +2,18 @@
 
 What a collection allows is data, a ``Collection``: which fields exist, which
 may be filtered (and onto which column, with IN lists or not), which may be
-sorted, the default fields, the default sort and the page sizes.
-``OUT_OF_OFFICE_PERIODS`` describes seed 002's collection.
+sorted, the default fields, the default sort and the page sizes. The
+caller (the service, for its endpoints) gives the collection a request is
+read against.
 
->>> r = parse_fourme("person=196,197&start_at=>2019-11-01<2019-12&sort=-start_at&per_page=5")
+>>> absences = Collection(
+...     columns={"id": "int", "person_id": "int", "start_at": "datetime"},
+...     filters={"person": "person_id", "start_at": "start_at"},
+...     fields=("id", "person", "start_at"), default_fields=("id", "start_at"),
+...     sortable={"start_at": "start_at"},
+...     lists=frozenset({"person"}))
+>>> r = parse_fourme({"person": "196,197", "start_at": ">2019-11-01<2019-12",
+...                   "sort": "-start_at", "per_page": "5"}, absences)
 >>> [(p.field, p.op) for p in r.query.where]
 [('person_id', 'in'), ('start_at', 'gt'), ('start_at', 'lt')]
 >>> r.query.order
@@ -37,59 +45,6 @@ from periodkit.query.wire import Params, pairs
 _RESERVED = ("fields", "sort", "page", "per_page")
 _COMPARISON = re.compile(r"(<=|>=|<|>)([^<>]*)(?:(<=|>=|<|>)([^<>]*))?")
 _OPS: dict[str, Op] = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
-
-
-OUT_OF_OFFICE_PERIODS = Collection(
-    fields=(
-        "approval_delegate",
-        "created_at",
-        "end_at",
-        "id",
-        "person",
-        "reason",
-        "source",
-        "sourceID",
-        "start_at",
-        "time_allocation",
-        "effort_class",
-        "updated_at",
-    ),
-    default_fields=("id", "sourceID", "person", "start_at", "end_at", "created_at", "updated_at"),
-    columns={
-        "id": "int",
-        "source": "string",
-        "sourceID": "string",
-        "person_id": "int",
-        "start_at": "datetime",
-        "end_at": "datetime",
-        "created_at": "datetime",
-        "updated_at": "datetime",
-    },
-    filters={
-        "id": "id",
-        "source": "source",
-        "sourceID": "sourceID",
-        "person": "person_id",
-        "start_at": "start_at",
-        "end_at": "end_at",
-        "created_at": "created_at",
-        "updated_at": "updated_at",
-    },
-    sortable={
-        name: name
-        for name in (
-            "id",
-            "sourceID",
-            "person_id",
-            "start_at",
-            "end_at",
-            "created_at",
-            "updated_at",
-        )
-    },
-    default_sort=(SortKey("start_at"),),
-    lists=frozenset({"id", "person"}),
-)
 
 
 @dataclass(frozen=True)
@@ -199,17 +154,18 @@ def _unique(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def parse_fourme(params: Params, collection: Collection = OUT_OF_OFFICE_PERIODS) -> FourMeRequest:
-    """Parse a 4me collection request (query string, mapping or pairs).
+def parse_fourme(params: Params, collection: Collection) -> FourMeRequest:
+    """Parse a 4me collection request (decoded pairs or a mapping).
 
     Errors come in the order a 4me server checks them: unknown names (in
     request order), names that may not be filtered, then each condition.
 
-    >>> parse_fourme("disabled=true&reason=x&strange=1")
+    >>> notes = Collection(columns={"id": "int"}, filters={"id": "id"}, fields=("id", "reason"))
+    >>> parse_fourme({"disabled": "true", "reason": "x", "strange": "1"}, notes)
     Traceback (most recent call last):
     ...
     periodkit.errors.UnknownFieldError: Unknown fields: disabled, strange
-    >>> parse_fourme("reason=x")
+    >>> parse_fourme({"reason": "x"}, notes)
     Traceback (most recent call last):
     ...
     periodkit.errors.FilterNotAllowedError: Filtering not allowed on fields: reason

@@ -5,7 +5,7 @@ column, the collection's order and its page sizes.
 Every error's ``location`` is the JSON pointer of the offending parameter.
 
 >>> kinds = Collection(columns={"category": "string"}, filters={"category": "category"})
->>> r = parse_jsonapi("category=SMS&page[number]=2&page[size]=10.0", kinds)
+>>> r = parse_jsonapi({"category": "SMS", "page[number]": "2", "page[size]": "10.0"}, kinds)
 >>> r.query.where, r.query.offset, r.query.limit
 ((Predicate(field='category', op='eq', value='SMS'),), 10, 10)
 >>> r.page.total_pages(13)
@@ -46,7 +46,7 @@ def _page_part(name: str, raw: str | None, default: int, most: int | None) -> in
 
 
 def parse_jsonapi(params: Params, collection: Collection) -> JsonApiRequest:
-    """Parse a JSON:API collection request (query string, mapping or pairs).
+    """Parse a JSON:API collection request (decoded pairs or a mapping).
 
     A filter given several times matches any of its values. Rows come in the
     collection's default order; the client cannot sort.
@@ -56,7 +56,7 @@ def parse_jsonapi(params: Params, collection: Collection) -> JsonApiRequest:
     Traceback (most recent call last):
     ...
     periodkit.errors.PagingError: page[size] must be a whole number from 1 to 100, not '0'.
-    >>> parse_jsonapi("colour=red", kinds)  # doctest: +ELLIPSIS
+    >>> parse_jsonapi({"colour": "red"}, kinds)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     periodkit.errors.UnknownFieldError: Parameter 'colour' is not supported ...

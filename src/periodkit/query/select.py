@@ -17,6 +17,7 @@ import pandas as pd
 
 from periodkit.errors import ArgumentError, quote
 from periodkit.query.evaluate import Result, Table, evaluate, run
+from periodkit.query.frames import Frame
 from periodkit.query.ir import INT64_MAX, Predicate, SortKey, require_int
 from periodkit.query.schema import Schema
 
@@ -58,7 +59,7 @@ class Query:
         if self.schema is not None and not isinstance(self.schema, Schema):
             raise ArgumentError(f"schema {quote(self.schema)} is not a Schema", "schema")
 
-    def run(self, table: Table | pd.DataFrame) -> Result:
+    def run(self, table: Table | Frame) -> Result:
         """The matching positions (in order, sliced) and the number of matches before slicing.
 
         >>> q = Query(order=(SortKey("n"),), limit=1, schema=Schema.of({"n": "int"}))
@@ -67,11 +68,13 @@ class Query:
         """
         return run(self, table)
 
-    def evaluate(self, frame: pd.DataFrame | Table) -> pd.DataFrame:
+    def evaluate(self, frame: Frame | Table) -> pd.DataFrame:
         """The selected rows of ``frame`` in order, holding the projected columns.
 
         The result keeps ``frame``'s index labels; only the selected rows of
-        the projected columns are copied.
+        the projected columns are copied. ``frame`` may also be a pyarrow
+        Table or a polars DataFrame: the result is a pandas DataFrame all the
+        same, its columns Arrow-backed.
 
         >>> q = Query(order=(SortKey("n", descending=True),), fields=("n",),
         ...           schema=Schema.of({"n": "int", "s": "string"}))

@@ -1,6 +1,10 @@
-"""Query-string and JSON-shape helpers that the grammars share.
+"""Request-parameter and JSON-shape helpers that the grammars share.
 
->>> pairs("a=1&b=&a=%3E2")
+The grammars read parameters already decoded: ``(name, value)`` pairs or a
+mapping. Decoding a URL's query string is the caller's business (the service
+does it), so a raw query string is refused here rather than guessed at.
+
+>>> pairs([("a", "1"), ("b", ""), ("a", ">2")])
 [('a', '1'), ('b', ''), ('a', '>2')]
 >>> pairs({"page": 2})
 [('page', '2')]
@@ -10,44 +14,49 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
 from periodkit.documents import Document, short
 from periodkit.errors import BodyShapeError, quote
 
-Params = str | bytes | Mapping[str, Any] | Iterable[tuple[str, Any]] | None
+Params = Mapping[str, Any] | Iterable[tuple[str, Any]] | None
 
 
 def pairs(params: Params) -> list[tuple[str, str]]:
     """Request parameters as ``(name, value)`` text pairs, in request order.
 
-    Takes a raw query string (percent-decoded here, blank values kept), a
-    mapping, or a sequence of pairs. A mapping value that is a list gives
-    one pair per item.
+    Takes decoded parameters: a mapping or a sequence of pairs. A mapping
+    value that is a list gives one pair per item. A raw query string is
+    refused: its percent-encoding is for the caller to decode.
 
-    >>> pairs('?a=1&b=&a=x%20y')
+    >>> pairs([('a', '1'), ('b', ''), ('a', 'x y')])
     [('a', '1'), ('b', ''), ('a', 'x y')]
     >>> pairs({'a': [1, None]})
     [('a', '1'), ('a', '')]
+    >>> pairs('a=1&b=2')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.BodyShapeError: The request parameters ... not the raw text 'a=1&b=2'.
     >>> pairs(5)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    periodkit.errors.BodyShapeError: The request parameters must be ... (name, value) pairs, not 5.
+    periodkit.errors.BodyShapeError: The request parameters must be decoded ... mapping, not 5.
     """
     if params is None:
         return []
-    if isinstance(params, bytes):
-        params = params.decode("utf-8", errors="replace")
-    if isinstance(params, str):
-        return parse_qsl(params.lstrip("?"), keep_blank_values=True)
+    if isinstance(params, str | bytes):
+        raise BodyShapeError(
+            "The request parameters must be decoded (name, value) pairs or a mapping, "
+            f"not the raw text {short(params)}.",
+            None,
+        )
     if isinstance(params, Mapping):
         items: Iterable[Any] = params.items()
     elif isinstance(params, Iterable):
         items = params
     else:
         raise BodyShapeError(
-            "The request parameters must be a query string, a mapping or (name, value) "
-            f"pairs, not {quote(params)}.",
+            "The request parameters must be decoded (name, value) pairs or a mapping, "
+            f"not {quote(params)}.",
             None,
         )
     found: list[tuple[str, str]] = []

@@ -14,10 +14,11 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from periodkit.service.auth import Tokens
-from periodkit.service.dataset import Dataset, load
+from periodkit.service.dataset import Dataset
 from periodkit.service.errors import Api, ForbiddenError, MethodNotAllowedError, error_body, failure
 from periodkit.service.routes import ROUTES
 from periodkit.service.routing import (
@@ -28,6 +29,7 @@ from periodkit.service.routing import (
     headers_of,
     params_of,
 )
+from periodkit.service.store import MemoryStore, SQLiteStore, Store
 
 Clock = Callable[[], dt.datetime]
 _log = logging.getLogger(__name__)
@@ -49,24 +51,38 @@ class Service:
     the only source of "now".
     """
 
-    def __init__(self, data: Dataset, clock: Clock | None = None) -> None:
+    def __init__(
+        self, data: Dataset, clock: Clock | None = None, store: Store | None = None
+    ) -> None:
         self.data = data
+        self.store: Store = store or MemoryStore()
         self.clock: Clock = clock or system_clock
         self.tokens = Tokens.from_records(data.document.get("tokens") or ())
         self.router = Router(ROUTES)
 
     @classmethod
     def from_dataset(
-        cls, source: Mapping[str, Any] | str | os.PathLike[str], clock: Clock | None = None
+        cls,
+        source: Mapping[str, Any] | str | os.PathLike[str] | None,
+        clock: Clock | None = None,
+        store: Store | str | os.PathLike[str] | None = None,
     ) -> Service:
         """A service over a dataset document or a path to one; ``ValidationError`` if invalid.
+
+        ``store`` is where writes are kept: in memory (None, the default), a
+        ``Store``, or the path of a SQLite file. An empty file is filled from
+        ``source``; a filled one is served as it is, ``source`` unread (it may
+        then be None).
 
         >>> Service.from_dataset({"teams": 1})  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        periodkit.errors.ValidationError: /teams: teams 1 is not a list
+        periodkit.errors.ValidationError: /teams: teams must be a list, not 1
         """
-        return cls(load(source), clock)
+        if isinstance(store, str | os.PathLike):
+            store = SQLiteStore(store)
+        store = store or MemoryStore()
+        return cls(store.open(source), clock, store)
 
     def handle(
         self,
@@ -94,10 +110,16 @@ class Service:
             grant = self.tokens.authenticate(headers_of(headers), basic=route.basic)
             if route.scope is not None and not grant.allows(route.scope, write=route.write):
                 raise ForbiddenError(f"the token's scopes do not allow {method} {path[:200]}")
+            self.store.refresh(self.data)
             request = Request(
                 self.data, args, [*params_of(inline), *params_of(query)], body, grant, self.clock
             )
-            return route.handler(request)
+            if not route.write:
+                return route.handler(request)
+            with self.store.write(self.data) as changes:
+                # The route notes each record it changes straight into the store's list,
+                # so a failure after a change still undoes it.
+                return route.handler(replace(request, changes=changes))
         except Exception as exc:  # every failure is answered, bugs included
             return self._error(api, exc)
 
@@ -114,4 +136,4 @@ class Service:
         >>> Service.from_dataset({"teams": [{"id": "t", "name": "T"}]}).dump()["teams"]
         [{'id': 't', 'name': 'T'}]
         """
-        return self.data.dump()
+        return self.store.dump(self.data)

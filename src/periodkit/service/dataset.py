@@ -21,13 +21,14 @@ periodkit.errors.ValidationError: /tokens/0/token: ...
 from __future__ import annotations
 
 import copy
-import json
+import gc
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -35,19 +36,13 @@ import pandas as pd
 from periodkit.actions import ActionTable, TeamPeriods
 from periodkit.actions.table import FIELDS as ACTION_FIELDS
 from periodkit.actions.table import TIMESTAMP_FIELDS
-from periodkit.errors import (
-    ParseError,
-    PeriodkitError,
-    Problem,
-    QueryError,
-    ValidationError,
-    quote,
-    shorten,
-)
+from periodkit.documents import Document, keys, loads, short
+from periodkit.errors import ParseError, PeriodkitError, QueryError, ValidationError, shorten
 from periodkit.graph import EntityGraph
 from periodkit.out_of_office import OutOfOfficeStore
 from periodkit.periods import PeriodRecord
 from periodkit.query import Schema, Table
+from periodkit.query.schema import Column
 from periodkit.time import Precision, format_instant, format_instants, parse_instants, to_micros
 
 #: The keys of a dataset, in the order ``dump`` writes them.
@@ -67,6 +62,13 @@ KEPT = ("teams", "activity_classes", "tokens")
 _PREFIX = re.compile(r"[A-Za-z]+")
 _ACTION_DATES = ("start_date", "end_date", *TIMESTAMP_FIELDS)
 _SCOPE_AREAS = ("periods", "entities", "out_of_office", "actions", "activities")
+_DATASET_KEYS = keys(*KEYS)
+_TEAM_KEYS = keys("id", "name")
+_CLASS_KEYS = keys("name", "prefix", "fields")
+_TOKEN_KEYS = keys("token", "team_id", "scopes")
+_INT64 = (-(2**63), 2**63)
+#: The Python types of the stored values of each field type, besides None.
+_TYPES: dict[str, set[type]] = {"int": {int}, "float": {int, float}, "bool": {bool}}
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Activities:
     """The activities of one OID: a query table over its class's columns, and the records."""
 
     table: Table
-    records: list[Mapping[str, Any]]
+    records: Sequence[Mapping[str, Any]]
 
 
 @dataclass
@@ -197,53 +199,66 @@ def read_document(source: Mapping[str, Any] | str | os.PathLike[str]) -> Any:
         return source
     if not isinstance(source, str | os.PathLike):
         raise ValidationError(
-            [{"pointer": "", "detail": f"{quote(source)} is not a dataset or a path to one"}]
+            [{"pointer": "", "detail": f"{short(source)} is not a dataset or a path to one"}]
         )
     try:
-        return json.loads(Path(source).read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ValidationError(
-            [
-                {
-                    "pointer": "",
-                    "detail": f"cannot read the dataset {quote(str(source))}: {shorten(str(exc))}",
-                }
-            ]
-        ) from None
+        return loads(Path(source).read_bytes())
+    except OSError as exc:
+        detail = str(exc)
+    except ValidationError as exc:
+        detail = exc.problems[0]["detail"]
+    raise ValidationError(
+        [
+            {
+                "pointer": "",
+                "detail": f"cannot read the dataset {short(str(source))}: {shorten(detail)}",
+            }
+        ]
+    )
 
 
 def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
     """Read and validate a dataset; ``ValidationError`` lists every problem found.
 
+    Each part is read by its domain reader, and the parts are then checked
+    against each other (teams, repeated ids, activity classes, token scopes).
+
     >>> load({"periods": [{"id": 1, "end_date": "x"}], "colour": 1})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    periodkit.errors.ValidationError: /colour: ...; /periods/0/end_date: period 1: ...
+    periodkit.errors.ValidationError: /colour: unknown field 'colour' ...; /periods/0/end_date: ...
     """
+    # A load allocates millions of containers that all survive it, so each pass of
+    # the cyclic collector (one per few hundred allocations) would rescan them in
+    # vain: a third of the load's time. The collector is paused for the load and
+    # resumed after, however the load ends; any cycle it made is collected then.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(source)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
     document = read_document(source)
-    problems: list[Problem] = []
-    if not isinstance(document, Mapping):
-        raise ValidationError([{"pointer": "", "detail": f"{quote(document)} is not an object"}])
-    for key in document:
-        if key not in KEYS:
-            problems.append(
-                {"pointer": f"/{key}", "detail": f"{quote(key)} is not a key of a dataset"}
-            )
-    teams = _teams(document.get("teams"), problems)
-    periods = _domain(document, "periods", TeamPeriods.from_records, problems)
-    graph = _domain(document, "entities", EntityGraph.from_records, problems)
-    actions = _domain(document, "actions", ActionTable.from_records, problems)
-    out_of_office = _domain(
-        document, "out_of_office_periods", OutOfOfficeStore.from_records, problems
-    )
-    for key in ("periods", "entities", "actions", "out_of_office_periods", "tokens"):
-        _check_teams(document.get(key), key, teams, problems)
-    action_rows = _unique_ids(document.get("actions"), problems)
-    classes = _classes(document.get("activity_classes"), problems)
-    activities = _activities(document.get("activities"), classes, problems)
-    _tokens(document.get("tokens"), classes, problems)
-    if problems:
-        raise ValidationError(problems)
+    doc = Document()
+    if not doc.mapping(document, _DATASET_KEYS):
+        doc.check()
+    teams = _teams(doc, document.get("teams"))
+    periods = _domain(doc, document, "periods", TeamPeriods.from_records)
+    graph = _domain(doc, document, "entities", EntityGraph.from_records)
+    actions = _domain(doc, document, "actions", ActionTable.from_records)
+    out_of_office = _domain(doc, document, "out_of_office_periods", OutOfOfficeStore.from_records)
+    if teams is not None:
+        for key in ("periods", "entities", "actions", "out_of_office_periods", "tokens"):
+            _check_teams(doc, document.get(key), key, teams)
+    action_rows = _action_rows(doc, document.get("actions"))
+    classes = _classes(doc, document.get("activity_classes"))
+    activities = _activities(doc, document.get("activities"), classes)
+    _tokens(doc, document.get("tokens"), classes)
+    doc.check()
     assert periods is not None
     assert graph is not None
     assert actions is not None
@@ -258,44 +273,24 @@ def load(source: Mapping[str, Any] | str | os.PathLike[str]) -> Dataset:
 
 
 def _domain(
-    document: Mapping[str, Any], key: str, reader: Callable[[Any], Any], problems: list[Problem]
+    doc: Document, document: Mapping[str, Any], key: str, reader: Callable[[Any], Any]
 ) -> Any:
     """The domain reader's object for one key, its problems moved under ``/key``."""
     try:
         return reader(document.get(key, []))
     except ValidationError as exc:
-        problems.extend(
-            {"pointer": f"/{key}{p['pointer']}", "detail": p["detail"]} for p in exc.problems
-        )
+        for found in exc.problems:
+            doc.problem(found["detail"], pointer=f"/{key}{found['pointer']}")
     except PeriodkitError as exc:
-        problems.append({"pointer": f"/{key}", "detail": str(exc)})
+        doc.problem(str(exc), key)
     return None
 
 
-def _records(value: object, key: str, problems: list[Problem]) -> list[tuple[int, Mapping]]:
-    """The objects of a list of records, with their indexes; the rest reported."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        problems.append({"pointer": f"/{key}", "detail": f"{key} {quote(value)} is not a list"})
-        return []
-    found = []
-    for index, record in enumerate(value):
-        if isinstance(record, Mapping):
-            found.append((index, record))
-        else:
-            problems.append(
-                {"pointer": f"/{key}/{index}", "detail": f"{quote(record)} is not an object"}
-            )
-    return found
-
-
-def _allowed(record: Mapping, allowed: tuple[str, ...], at: str, problems: list[Problem]) -> None:
-    for name in record:
-        if name not in allowed:
-            problems.append(
-                {"pointer": f"{at}/{name}", "detail": f"{quote(name)} is not allowed here"}
-            )
+def _column(rows: list[Any], name: str) -> list[Any]:
+    """The values of field ``name`` in each record (None where absent, or not an object)."""
+    if set(map(type, rows)) <= {dict}:
+        return list(map(dict.get, rows, repeat(name)))
+    return [row.get(name) if isinstance(row, Mapping) else None for row in rows]
 
 
 def _is_id(value: object) -> bool:
@@ -304,104 +299,95 @@ def _is_id(value: object) -> bool:
     )
 
 
-def _teams(value: object, problems: list[Problem]) -> list[Any] | None:
+def _teams(doc: Document, value: object) -> list[Any] | None:
     """The team ids, or None when the dataset lists no teams."""
     if value is None:
         return None
     ids: list[Any] = []
-    for index, record in _records(value, "teams", problems):
-        at = f"/teams/{index}"
-        _allowed(record, ("id", "name"), at, problems)
-        if not _is_id(record.get("id")):
-            problems.append(
-                {"pointer": f"{at}/id", "detail": f"team id {quote(record.get('id'))} is not an id"}
-            )
-        elif record["id"] in ids:
-            problems.append(
-                {"pointer": f"{at}/id", "detail": f"team id {quote(record['id'])} is repeated"}
-            )
+    for _, record in doc.each(value, "teams", what="teams"):
+        if not doc.mapping(record, _TEAM_KEYS):
+            continue
+        team = record.get("id")
+        if not _is_id(team):
+            doc.problem(f"team id {short(team)} is not an id", "id")
+        elif team in ids:
+            doc.problem(f"team id {short(team)} is repeated", "id")
         else:
-            ids.append(record["id"])
+            ids.append(team)
     return ids
 
 
-def _check_teams(value: object, key: str, teams: list[Any] | None, problems: list[Problem]) -> None:
-    """Every record names a listed team; only a dataset of at most one team may leave it out."""
-    if not isinstance(value, list):
+def _check_teams(doc: Document, value: object, key: str, teams: list[Any]) -> None:
+    """Every record names a listed team; only a dataset of at most one team may leave it out.
+
+    The common answer, all fine, is one set comparison over the column.
+    """
+    if type(value) is not list or not value:
         return
-    for index, record in enumerate(value):
+    column = _column(value, "team_id")
+    allowed = [*teams, None] if len(teams) <= 1 else teams
+    try:
+        if set(column) <= set(allowed):
+            return
+    except TypeError:
+        pass  # an unhashable team_id: the loop below names it
+    for index, (record, team) in enumerate(zip(value, column, strict=True)):
         if not isinstance(record, Mapping):
-            continue
-        team = record.get("team_id")
-        at = f"/{key}/{index}/team_id"
+            continue  # the domain reader reported it
         if team is None:
-            if teams is not None and len(teams) > 1:
-                problems.append(
-                    {
-                        "pointer": at,
-                        "detail": f"a {key} record needs a team_id: there are {len(teams)} teams",
-                    }
-                )
-        elif teams is not None and team not in teams:
-            problems.append(
-                {"pointer": at, "detail": f"team_id {quote(team)} is not a team of the dataset"}
+            if len(teams) > 1:
+                detail = f"a {key} record needs a team_id: there are {len(teams)} teams"
+                doc.problem(detail, key, index, "team_id")
+        elif team not in teams:
+            doc.problem(
+                f"team_id {short(team)} is not a team of the dataset", key, index, "team_id"
             )
 
 
-def _unique_ids(value: object, problems: list[Problem]) -> dict[str, int]:
-    """Action positions by id as text; an id repeated (as text) is a problem."""
-    rows: dict[str, int] = {}
-    for index, record in enumerate(value if isinstance(value, list) else ()):
-        if isinstance(record, Mapping) and record.get("id") is not None:
-            key = str(record["id"])
-            if key in rows:
-                problems.append(
-                    {
-                        "pointer": f"/actions/{index}/id",
-                        "detail": f"action id {quote(record['id'])} is repeated",
-                    }
-                )
-            rows.setdefault(key, index)
-    return rows
+def _action_rows(doc: Document, value: object) -> dict[str, int]:
+    """Action positions by id as text (as a path names them); an id repeated as text is a
+    problem. Read after the actions' domain reader, which reports what is not a record."""
+    if type(value) is not list:
+        return {}
+    ids = _column(value, "id")
+    texts = [None if i is None else str(i) for i in ids]
+    rows: dict[str | None, int] = dict(zip(texts, range(len(texts)), strict=True))
+    if len(rows) == len(texts):
+        # A missing id is the domain reader's problem: the dataset is refused then.
+        rows.pop(None, None)
+        return cast("dict[str, int]", rows)
+    seen: set[str | None] = set()
+    for index, text in enumerate(texts):
+        if text is not None and text in seen:
+            doc.problem(f"action id {short(ids[index])} is repeated", "actions", index, "id")
+        seen.add(text)
+    return {}
 
 
-def _classes(value: object, problems: list[Problem]) -> dict[str, ActivityClass]:
+def _classes(doc: Document, value: object) -> dict[str, ActivityClass]:
     """Activity classes by prefix."""
     classes: dict[str, ActivityClass] = {}
     names: set[str] = set()
-    for index, record in _records(value, "activity_classes", problems):
-        at = f"/activity_classes/{index}"
-        _allowed(record, ("name", "prefix", "fields"), at, problems)
+    for _, record in doc.each(value, "activity_classes", what="activity_classes"):
+        if not doc.mapping(record, _CLASS_KEYS):
+            continue
         name, prefix, fields = record.get("name"), record.get("prefix"), record.get("fields")
         if not isinstance(name, str) or not name or ":" in name:
-            problems.append(
-                {"pointer": f"{at}/name", "detail": f"class name {quote(name)} is not a word"}
-            )
+            doc.problem(f"class name {short(name)} is not a word", "name")
         elif name in names:
-            problems.append(
-                {"pointer": f"{at}/name", "detail": f"class name {quote(name)} is repeated"}
-            )
+            doc.problem(f"class name {short(name)} is repeated", "name")
         if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
-            problems.append(
-                {"pointer": f"{at}/prefix", "detail": f"prefix {quote(prefix)} is not letters"}
-            )
+            doc.problem(f"prefix {short(prefix)} is not letters", "prefix")
         elif prefix in classes:
-            problems.append(
-                {"pointer": f"{at}/prefix", "detail": f"prefix {quote(prefix)} is repeated"}
-            )
+            doc.problem(f"prefix {short(prefix)} is repeated", "prefix")
         if not isinstance(fields, Mapping) or "oid" in fields:
-            problems.append(
-                {
-                    "pointer": f"{at}/fields",
-                    "detail": f"fields {quote(fields)} is not an object of field types "
-                    "(without oid)",
-                }
-            )
+            detail = f"fields {short(fields)} is not an object of field types (without oid)"
+            doc.problem(detail, "fields")
             continue
         try:
             schema = Schema.of(fields)
         except QueryError as exc:
-            problems.append({"pointer": f"{at}/fields", "detail": str(exc)})
+            doc.problem(str(exc), "fields")
             continue
         if isinstance(name, str) and isinstance(prefix, str) and prefix not in classes:
             names.add(name)
@@ -424,7 +410,11 @@ def _value_problem(kind: str, value: object) -> str | None:
     if value is None:
         return None
     if kind == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+        ok = (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and _INT64[0] <= value < _INT64[1]
+        )
     elif kind == "float":
         ok = isinstance(value, int | float) and not isinstance(value, bool)
     elif kind == "bool":
@@ -433,7 +423,7 @@ def _value_problem(kind: str, value: object) -> str | None:
         ok = isinstance(value, str) and _instant(value)
     else:
         ok = isinstance(value, str)
-    return None if ok else f"{quote(value)} is not a value of type {kind}"
+    return None if ok else f"{short(value)} is not a value of type {kind}"
 
 
 def _instant(text: str) -> bool:
@@ -445,93 +435,106 @@ def _instant(text: str) -> bool:
 
 
 def _activities(
-    value: object, classes: Mapping[str, ActivityClass], problems: list[Problem]
+    doc: Document, value: object, classes: Mapping[str, ActivityClass]
 ) -> dict[str, Activities]:
-    """The activities of each OID, as a table over its class's columns (dates as datetime64)."""
-    rows: dict[str, list[Mapping[str, Any]]] = {}
-    for index, record in _records(value, "activities", problems):
-        at = f"/activities/{index}"
-        oid = record.get("oid")
+    """The activities of each OID, as a table over its class's columns (dates as datetime64).
+
+    Read column by column: each column's types are checked as one set, its
+    dates parsed in one vector pass; a record is looked at alone only to name
+    a problem. Problems come in record order.
+    """
+    found = Document("/activities")
+    records: list[dict[str, Any]] = []
+    positions: list[int] = []
+    for index, record in found.each(value, what="activities"):
+        if found.mapping(record, None):
+            # Values are checked scalars: a shallow copy is the service's own.
+            records.append(dict(record))
+            positions.append(index)
+    groups: dict[str, list[int]] = {}
+    for at, oid in enumerate(_column(records, "oid")):
         kind = class_of(oid, classes) if isinstance(oid, str) else None
         if kind is None:
-            problems.append(
-                {
-                    "pointer": f"{at}/oid",
-                    "detail": f"oid {quote(oid)} does not start with the prefix "
-                    "of an activity class",
-                }
-            )
-            continue
-        types = {c.name: c.type for c in kind.schema.columns}
-        for name, item in record.items():
-            if name == "oid":
-                continue
-            if name not in types:
-                problems.append(
-                    {
-                        "pointer": f"{at}/{name}",
-                        "detail": f"{quote(name)} is not a field of class {kind.name}",
-                    }
-                )
-            elif (why := _value_problem(types[name], item)) is not None:
-                problems.append({"pointer": f"{at}/{name}", "detail": why})
-        # Values are checked scalars: a shallow copy is the service's own.
-        rows.setdefault(str(oid), []).append(dict(record))
-    if problems:
-        return {}
-    found = {}
-    for oid, records in rows.items():
+            detail = f"oid {short(oid)} does not start with the prefix of an activity class"
+            found.problem(detail, positions[at], "oid")
+        else:
+            groups.setdefault(oid, []).append(at)
+    tables = {}
+    for oid, members in groups.items():
         kind = class_of(oid, classes)
         assert kind is not None
-        found[oid] = Activities(_table(records, kind.schema), records)
-    return found
+        rows = [records[at] for at in members]
+        where = [positions[at] for at in members]
+        _fields_known(found, rows, where, kind)
+        columns = {
+            column.name: _typed(found, _column(rows, column.name), column, where)
+            for column in kind.schema.columns
+        }
+        if not found.problems:
+            frame = pd.DataFrame(columns, index=range(len(rows)))
+            tables[oid] = Activities(Table.from_frame(frame, kind.schema), rows)
+    found.problems.sort(key=lambda p: int(p["pointer"].split("/")[2]))
+    doc.problems.extend(found.problems)
+    return tables
 
 
-def _table(records: list[Mapping[str, Any]], schema: Schema) -> Table:
-    columns: dict[str, Any] = {}
-    for column in schema.columns:
-        values = [record.get(column.name) for record in records]
-        if column.type == "datetime":
-            columns[column.name] = parse_instants(values)
+def _fields_known(
+    doc: Document, rows: list[dict[str, Any]], where: list[int], kind: ActivityClass
+) -> None:
+    """Each field of the records of one OID is a field of its class (or ``oid``)."""
+    allowed = {"oid", *kind.schema.names}
+    if set().union(*map(dict.keys, rows)) <= allowed:
+        return
+    for index, row in zip(where, rows, strict=True):
+        for name in row.keys() - allowed:
+            doc.problem(f"{short(name)} is not a field of class {kind.name}", index, name)
+
+
+def _typed(doc: Document, values: list[Any], column: Column, where: list[int]) -> Any:
+    """One column of activity values, checked as a whole: datetime64 for dates, else objects.
+
+    A column whose types (and, for whole numbers, range) fit is taken as it
+    is; otherwise each value is checked alone to name the bad ones.
+    """
+    kind = column.type
+    types = set(map(type, values)) - {type(None)}
+    if types <= _TYPES.get(kind, {str}):
+        if kind == "datetime":
+            try:
+                return parse_instants(values)
+            except ParseError:
+                pass  # some text is not an instant: named below
+        elif kind != "int" or not types:
+            return pd.Series(values, dtype=object)
         else:
-            columns[column.name] = pd.Series(values, dtype=object)
-    return Table.from_frame(pd.DataFrame(columns, index=range(len(records))), schema)
+            numbers = [v for v in values if v is not None]
+            if _INT64[0] <= min(numbers) and max(numbers) < _INT64[1]:
+                return pd.Series(values, dtype=object)
+    for index, item in zip(where, values, strict=True):
+        if (why := _value_problem(kind, item)) is not None:
+            doc.problem(why, index, column.name)
+    return None
 
 
-def _tokens(value: object, classes: Mapping[str, ActivityClass], problems: list[Problem]) -> None:
+def _tokens(doc: Document, value: object, classes: Mapping[str, ActivityClass]) -> None:
     seen: set[str] = set()
     names = {c.name for c in classes.values()}
-    for index, record in _records(value, "tokens", problems):
-        at = f"/tokens/{index}"
-        _allowed(record, ("token", "team_id", "scopes"), at, problems)
+    for index, record in doc.each(value, "tokens", what="tokens"):
+        if not doc.mapping(record, _TOKEN_KEYS):
+            continue
         token = record.get("token")
         if not isinstance(token, str) or not token.strip() or token != token.strip():
-            problems.append(
-                {
-                    "pointer": f"{at}/token",
-                    "detail": "a token must be non-empty text without surrounding blanks",
-                }
-            )
+            doc.problem("a token must be non-empty text without surrounding blanks", "token")
         elif token in seen:
-            problems.append(
-                {"pointer": f"{at}/token", "detail": f"token {index} repeats an earlier one"}
-            )
+            doc.problem(f"token {index} repeats an earlier one", "token")
         else:
             seen.add(token)
         scopes = record.get("scopes", [])
-        if not isinstance(scopes, list):
-            problems.append(
-                {"pointer": f"{at}/scopes", "detail": f"scopes {quote(scopes)} is not a list"}
-            )
-            continue
-        for number, scope in enumerate(scopes):
+        for _, scope in doc.each(scopes, "scopes", what="scopes"):
             if not _scope_ok(scope, names):
-                problems.append(
-                    {
-                        "pointer": f"{at}/scopes/{number}",
-                        "detail": f"scope {quote(scope)} is not one of {', '.join(_SCOPE_AREAS)}, "
-                        "activities:<Class> or *, optionally ending in :read",
-                    }
+                doc.problem(
+                    f"scope {short(scope)} is not one of {', '.join(_SCOPE_AREAS)}, "
+                    "activities:<Class> or *, optionally ending in :read"
                 )
 
 

@@ -20,17 +20,13 @@ periodkit.service.errors.MethodNotAllowedError: method 'PUT' is not allowed on \
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from periodkit.errors import (
-    BodyShapeError,
-    UnknownFieldError,
-    quote,
-)
+from periodkit.documents import loads
+from periodkit.errors import BodyShapeError, UnknownFieldError, ValidationError, quote
 from periodkit.service.auth import Grant
 from periodkit.service.dataset import Dataset
 from periodkit.service.errors import Api, MethodNotAllowedError, RouteNotFoundError
@@ -65,6 +61,17 @@ class Request:
     body: object
     grant: Grant
     clock: Callable[[], dt.datetime]
+    #: The records a write changed, as (dataset key, id): what the store persists.
+    changes: list[tuple[str, Any]] = field(default_factory=list)
+
+    def changed(self, key: str, identifier: Any) -> None:
+        """Note that a write changed the record ``identifier`` of dataset key ``key``.
+
+        >>> request = _request()
+        >>> request.changed("entities", "a"); request.changes
+        [('entities', 'a')]
+        """
+        self.changes.append((key, identifier))
 
     def only(self, *names: str) -> None:
         """Refuse any parameter but ``names``, naming the first stranger.
@@ -100,12 +107,20 @@ class Request:
     def json(self) -> Any:
         """The body as JSON data: parsed from text or bytes, None when empty.
 
+        Text is read by the one document reader, which refuses ``NaN`` and
+        nesting too deep to walk.
+
         >>> _request(body=b'{"a": 1}').json(), _request(body=b"").json()
         ({'a': 1}, None)
         >>> _request(body=b"\\xff").json()  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
         periodkit.errors.BodyShapeError: The body is not UTF-8 text: ...
+        >>> _request(body="[NaN]").json()
+        Traceback (most recent call last):
+        ...
+        periodkit.errors.BodyShapeError: The body is refused: not a JSON document: NaN is not a \
+JSON value.
         """
         body = self.body
         if isinstance(body, bytes | bytearray):
@@ -118,13 +133,11 @@ class Request:
         if not body.strip():
             return None
         try:
-            return json.loads(body, parse_constant=_no_constant)
-        except (ValueError, RecursionError) as exc:
-            raise BodyShapeError(f"The body is not JSON: {str(exc)[:200]}.", "") from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+            return loads(body)
+        except ValidationError as exc:
+            # A body is not a document of the dataset: it is answered as a bad request.
+            detail = exc.problems[0]["detail"][:200]
+            raise BodyShapeError(f"The body is refused: {detail}.", "") from None
 
 
 def _request(params: Sequence[tuple[str, str]] = (), body: object = None) -> Request:

@@ -60,7 +60,7 @@ def test_no_body_is_every_activity_in_every_field(service):
         ("T000027", {"fields": ["Nmu"]}, 400, "Field Nmu is unknown."),
         ("T000027", {"colour": 1}, 400, "'colour'"),
         ("T000027", "[1]", 400, "[1]"),
-        ("T000027", b"{bad", 400, "not JSON"),
+        ("T000027", b"{bad", 400, "not a JSON document"),
         ("T000027", {"limit": -1}, 400, "-1"),
     ],
 )

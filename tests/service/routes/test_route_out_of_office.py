@@ -499,7 +499,7 @@ def test_update_checks_end_after_start_on_the_merged_record(service):
 @pytest.mark.parametrize(
     ("body", "named"),
     [
-        ("{", "not JSON"),
+        ("{", "not a JSON document"),
         (b"\xff", "not UTF-8"),
         ("[1]", "[1]"),
         ('"text"', "'text'"),

@@ -30,21 +30,8 @@ def view(request: Request) -> Response:
     request.only()
     entity_id = request.args["id"]
     _visible(request, entity_id)
-    document = request.data.graph.view(entity_id)
-    if request.grant.team_id is not None:
-        for part in ("child", "parent"):
-            document[part] = {
-                listed: entries
-                for listed, entries in document[part].items()
-                if all(_sees(request, listed, entry) for entry in entries)
-            }
-    return Response(200, document)
-
-
-def _sees(request: Request, listed: str, entry: dict[str, Any]) -> bool:
-    teams = request.data.entity_team
-    named = (listed, entry["dep_id"], entry["entity_id"])
-    return all(request.grant.sees(teams.get(name)) for name in named)
+    entries = request.data.graph.view_entries(entity_id, visible=request.grant.sees)
+    return Response(200, entries.document())
 
 
 def update(request: Request) -> Response:
@@ -54,6 +41,7 @@ def update(request: Request) -> Response:
     _visible(request, entity_id)
     body = _body(request)
     request.data.graph.update(entity_id, body.get("periods"))
+    request.changed("entities", entity_id)
     return Response(200, {"done": "true"})
 
 

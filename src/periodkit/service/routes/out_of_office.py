@@ -25,15 +25,58 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from periodkit.errors import (
-    BodyShapeError,
-    quote,
-)
-from periodkit.out_of_office import OutOfOfficeStore, predefined_filter
-from periodkit.query import OUT_OF_OFFICE_PERIODS, parse_fourme
+from periodkit.errors import BodyShapeError, quote
+from periodkit.out_of_office import COLUMNS, OutOfOfficeStore, predefined_filter
+from periodkit.query import Collection, SortKey, parse_fourme
 from periodkit.service.routing import Request, Response, Route
 
 PATH = "/out_of_office_periods"
+
+#: What ``GET /out_of_office_periods`` allows: the fields it shows (some by default),
+#: its filters (``id`` and ``person`` take lists), sort keys and pages, over the
+#: records' columns.
+OUT_OF_OFFICE_PERIODS = Collection(
+    fields=(
+        "approval_delegate",
+        "created_at",
+        "end_at",
+        "id",
+        "person",
+        "reason",
+        "source",
+        "sourceID",
+        "start_at",
+        "time_allocation",
+        "effort_class",
+        "updated_at",
+    ),
+    default_fields=("id", "sourceID", "person", "start_at", "end_at", "created_at", "updated_at"),
+    columns=COLUMNS,
+    filters={
+        "id": "id",
+        "source": "source",
+        "sourceID": "sourceID",
+        "person": "person_id",
+        "start_at": "start_at",
+        "end_at": "end_at",
+        "created_at": "created_at",
+        "updated_at": "updated_at",
+    },
+    sortable={
+        name: name
+        for name in (
+            "id",
+            "sourceID",
+            "person_id",
+            "start_at",
+            "end_at",
+            "created_at",
+            "updated_at",
+        )
+    },
+    default_sort=(SortKey("start_at"),),
+    lists=frozenset({"id", "person"}),
+)
 
 
 def _store(request: Request) -> OutOfOfficeStore:
@@ -122,6 +165,7 @@ def create(request: Request) -> Response:
     """A new record of the token's team from the body: 201 with every field."""
     request.only()
     record = _store(request).create(_object(request), request.grant.team_id, request.clock())
+    request.changed("out_of_office_periods", record["id"])
     return Response(201, _one(record))
 
 
@@ -130,13 +174,16 @@ def update(request: Request) -> Response:
     request.only()
     identifier = _existing(request)["id"]
     record = _store(request).update(identifier, _object(request), request.clock())
+    request.changed("out_of_office_periods", identifier)
     return Response(200, _one(record))
 
 
 def delete(request: Request) -> Response:
     """Remove a visible record: 204 with no body."""
     request.only()
-    _store(request).delete(_existing(request)["id"])
+    identifier = _existing(request)["id"]
+    _store(request).delete(identifier)
+    request.changed("out_of_office_periods", identifier)
     return Response(204)
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
+import tempfile
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -221,6 +223,17 @@ def _table() -> ActionTable:
     return ActionTable.from_records(ACTIONS)
 
 
+#: Removed when the interpreter exits.
+_FOLDER = tempfile.TemporaryDirectory()
+
+
+@cache
+def _parquet() -> str:
+    """A one-file Parquet dataset of ACTIONS, written once."""
+    _table().to_frame().to_parquet(f"{_FOLDER.name}/part-00000.parquet")
+    return _FOLDER.name
+
+
 #: ``name: [call, ...]``, each call taking one junk value; "operator" calls may also
 #: raise TypeError. Every public function and method is a key (or a key's prefix).
 Call = Callable[[Any], object]
@@ -248,8 +261,8 @@ CALLS: dict[str, list[Call]] = {
         lambda v: periodkit.query.parse_activities_form([("limit", v)], SCHEMA),
     ],
     "parse_fourme": [
-        periodkit.query.parse_fourme,
-        lambda v: periodkit.query.parse_fourme([("start_at", v)]),
+        lambda v: periodkit.query.parse_fourme(v, COLLECTION),
+        lambda v: periodkit.query.parse_fourme([("name", v)], COLLECTION),
         lambda v: periodkit.query.parse_fourme({}, v),
     ],
     "parse_jsonapi": [
@@ -280,6 +293,8 @@ CALLS: dict[str, list[Call]] = {
     "PeriodSet.overlaps": [PERIODS.overlaps],
     "PeriodSet.bounds": [lambda v: PERIODS.bounds()],
     "PeriodSet.to_portion": [lambda v: PERIODS.to_portion()],
+    "PeriodSet.to_interval_index": [lambda v: PERIODS.to_interval_index()],
+    "PeriodSet.from_interval_index": [PeriodSet.from_interval_index],
     "PeriodSet.operator": [
         lambda v: v in PERIODS,
         lambda v: PERIODS | v,
@@ -303,6 +318,11 @@ CALLS: dict[str, list[Call]] = {
     "ActionTable.from_frame": [
         ActionTable.from_frame,
         lambda v: ActionTable.from_frame(pd.DataFrame({"id": [1], "start_date": _column(v)})),
+    ],
+    "ActionTable.from_parquet": [
+        ActionTable.from_parquet,
+        lambda v: ActionTable.from_parquet(_parquet(), v),
+        lambda v: ActionTable.from_parquet(_parquet(), [v]),
     ],
     "ActionTable.during": [
         lambda v: _table().during(v),
@@ -360,7 +380,11 @@ CALLS: dict[str, list[Call]] = {
     "EntityGraph.effective_all": [lambda v: _graph().effective_all()],
     "EntityGraph.effective_frame": [lambda v: _graph().effective_frame()],
     "EntityGraph.record": [lambda v: _graph().record(v)],
-    "EntityGraph.view": [lambda v: _graph().view(v)],
+    "EntityGraph.view": [lambda v: _graph().view(v), lambda v: _graph().view("a", v)],
+    "EntityGraph.view_entries": [
+        lambda v: _graph().view_entries(v),
+        lambda v: _graph().view_entries("a", v),
+    ],
     "EntityGraph.operator": [lambda v: v in _graph()],
     "Query": [
         lambda v: Query(where=v),
@@ -431,7 +455,7 @@ CALLS: dict[str, list[Call]] = {
 }
 
 #: Public names that take no value a caller chooses: data, not calls.
-NOT_CALLS = {"OUT_OF_OFFICE_PERIODS", "Column", "Result", "FourMeRequest", "JsonApiRequest"}
+NOT_CALLS = {"Column", "Result", "FourMeRequest", "JsonApiRequest"}
 #: Classes built through their classmethods (``from_records``, ``of``, ...), each in CALLS.
 BUILT_BY_CLASSMETHODS = {"ActionTable", "EntityGraph", "Schema", "Service", "Table"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given
+from hypothesis.errors import InvalidArgument
 
 from periodkit.graph.entity_graph import EntityGraph
 from periodkit.strategies import entity_graphs
@@ -33,5 +34,5 @@ def test_draws_loadable_dags_within_the_limits(records):
     ],
 )
 def test_bad_arguments_are_named(arguments, named):
-    with pytest.raises(ValueError, match=named):
+    with pytest.raises(InvalidArgument, match=named):
         entity_graphs(**arguments)

@@ -242,8 +242,12 @@ def test_in_asks_contains(s, us):
 @pytest.mark.parametrize(
     ("start", "end", "message"),
     [
-        ("2020-01-02", "2020-01-01", "start '2020-01-02' is after end '2020-01-01'"),
-        ("9999-12-31T23:59:59.999999", "2019-01-01", "is after end '2019-01-01'"),
+        (
+            "2020-01-02",
+            "2020-01-01",
+            "start '2020-01-02T00:00:00Z' is after end '2020-01-01T00:00:00Z'",
+        ),
+        ("9999-12-31T23:59:59.999999", "2019-01-01", "is after end '2019-01-01T00:00:00Z'"),
     ],
 )
 def test_start_after_end_names_both_values(start, end, message):

@@ -1,5 +1,6 @@
 import pytest
 from hypothesis import given
+from hypothesis.errors import InvalidArgument
 
 from periodkit import Period, PeriodSet
 from periodkit.strategies import (
@@ -56,7 +57,7 @@ def test_instants_are_scalars(t):
     ],
 )
 def test_bad_arguments_are_named(strategy, kwargs, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidArgument, match=message):
         strategy(**kwargs).example()
 
 
@@ -97,10 +98,10 @@ def test_activity_bodies_parse(body):
     ],
 )
 def test_bad_query_arguments_are_named(strategy, kwargs, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidArgument, match=message):
         strategy(QUERY_SCHEMA, **kwargs)
 
 
 def test_activity_bodies_need_a_field():
-    with pytest.raises(ValueError, match="schema must name at least one field"):
+    with pytest.raises(InvalidArgument, match="schema must name at least one field"):
         activity_bodies({})

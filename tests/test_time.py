@@ -330,7 +330,7 @@ def test_rejected_instants_say_what_and_why(value, message):
             np.array(["2019-01-01T00:00:00.000000001"], dtype="datetime64[ns]"),
             r"at index 0 has nanoseconds",
         ),
-        (np.array([[1]]), r"flat sequence|not a string"),
+        (np.array([[1]]), r"flat sequence|not a string|1-D"),
     ],
 )
 def test_rejected_vectors_name_the_value_and_its_index(values, message):

@@ -45,7 +45,7 @@ import pandas as pd
 
 from periodkit.actions.parquet import Piece, pieces, pyarrow, read_piece
 from periodkit.actions.table import ActionTable, How, atoms_of, check_how
-from periodkit.errors import ArgumentError, QueryError
+from periodkit.errors import ArgumentError, QueryError, quote
 from periodkit.kernels import to_domain
 from periodkit.periods import Period, PeriodSet
 from periodkit.query.evaluate import Question, Table, run
@@ -104,17 +104,17 @@ def read_actions(path: str | Path, columns: Sequence[str] | None = None) -> dd.D
     """
     found = [piece for piece in pieces(path) if piece.rows]
     if not found:
-        raise ArgumentError(f"{str(path)!r} holds no actions", "path")
+        raise ArgumentError(f"{quote(str(path))} holds no actions", "path")
     schema = pyarrow().parquet.read_schema(found[0].path)
     meta = schema.empty_table().to_pandas()
     if START not in meta.columns:
-        raise ArgumentError(f"{str(found[0].path)!r} has no start_date column", "path")
+        raise ArgumentError(f"{quote(str(found[0].path))} has no start_date column", "path")
     meta = meta.set_index(START)
     if columns is not None:
         unknown = [name for name in columns if name not in meta.columns]
         if unknown:
             raise ArgumentError(
-                f"{unknown!r} are not columns of {str(path)!r} (expected some of "
+                f"{quote(unknown)} are not columns of {quote(str(path))} (expected some of "
                 f"{list(meta.columns)})",
                 "columns",
             )
@@ -286,7 +286,7 @@ def select(query: Question, ddf: dd.DataFrame) -> Selection:
     present = {*ddf.columns, ddf.index.name}
     missing = [name for name in schema.names if name not in present]
     if missing:
-        raise QueryError(f"frame has no column(s) {missing!r} that the schema names")
+        raise QueryError(f"frame has no column(s) {quote(missing)} that the schema names")
     names = query.fields or schema.names
     used = [*names, *(key.field for key in query.order), *(pred.field for pred in query.where)]
     narrow = Schema(tuple(schema.column(name) for name in dict.fromkeys(used)))

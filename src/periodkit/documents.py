@@ -44,13 +44,12 @@ periodkit.errors.ValidationError: /entities/0/colour: unknown field 'colour' (ex
 from __future__ import annotations
 
 import json
-import reprlib
 from collections.abc import Iterable, Iterator, KeysView, Mapping, Set
 from contextlib import contextmanager
 from itertools import chain, compress
 from typing import Any, TypedDict, TypeGuard, Unpack
 
-from periodkit.errors import ParseError, Problem, ValidationError
+from periodkit.errors import ParseError, Problem, ValidationError, quote
 from periodkit.time import BoundReader, Dialect, Side
 
 #: How deep a document may nest (an object or array counts one level). Deeper
@@ -83,10 +82,6 @@ _IS_DICT, _IS_LIST = frozenset({dict}).__contains__, frozenset({list}).__contain
 _SCALARS = _NAMES.keys() - _CONTAINERS
 # Reads every date alone: the reader of a document that announced none.
 _NO_DATES = BoundReader(())
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = 120
-_SHORT.maxother = 120
-_SHORT.maxlevel = 4
 
 
 def escape(key: Key) -> str:
@@ -123,12 +118,12 @@ def json_type(value: object) -> str:
 
 
 def short(value: object) -> str:
-    """A value's repr, cut to a bounded size and depth, for quoting in a detail.
+    """A value as a detail quotes it (``periodkit.errors.quote``).
 
-    >>> short("x" * 200)[:8], short([[[[[[1]]]]]])
-    ("'xxxxxxx", '[[[[[...]]]]]')
+    >>> short("x" * 200)[-20:], short([[[[[[1]]]]]])
+    ("x…' (200 characters)", '[[[[...]]]]')
     """
-    return _SHORT.repr(value)
+    return quote(value)
 
 
 def values_at(document: object, *paths: str) -> list[Any]:

@@ -19,13 +19,85 @@
         └── InvalidFormFieldsError  a form_fields value that is not an array of names
 
 Every message quotes the offending value and says what was expected, so that
-the service facade can pass it to a caller unchanged.
+the service facade can pass it to a caller unchanged. Values are quoted through
+``quote``: instants in ISO form, anything long cut to a readable
+length, so that no message grows with its input.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import reprlib
 from collections.abc import Sequence
 from typing import Any, TypedDict
+
+#: How many characters of a value a message quotes before cutting it.
+QUOTE_LIMIT = 80
+#: How many problems the message of a ``ValidationError`` spells out.
+SHOWN_PROBLEMS = 5
+
+
+class _Quoter(reprlib.Repr):
+    """reprlib with bounded depth and width, and never a failing or unbounded repr."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxlist = self.maxtuple = self.maxdict = self.maxset = self.maxfrozenset = 4
+        self.maxstring = self.maxother = self.maxlong = QUOTE_LIMIT
+
+    def repr1(self, x: Any, level: int) -> str:
+        if isinstance(x, _dt.date):
+            text = _iso(x)
+            return text if text == "NaT" else repr(text)  # pandas' NaT is a datetime too
+        if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 128:
+            # repr of a huge int is slow (quadratic) or refused outright past 4,300 digits.
+            return f"<an integer of about {int(x.bit_length() * 0.30103) + 1:,} digits>"
+        try:
+            return super().repr1(x, level)
+        except Exception:  # a foreign object whose repr fails still gets named
+            return f"<{type(x).__name__} object>"
+
+
+def _iso(value: _dt.date) -> str:
+    if not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    try:
+        text = value.isoformat()
+    except Exception:  # a tzinfo that fails or returns nonsense
+        text = value.replace(tzinfo=None).isoformat() + f" ({type(value.tzinfo).__name__})"
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_QUOTER = _Quoter()
+
+
+def quote(value: object) -> str:
+    """A value as a message quotes it: a bounded repr, instants in ISO form.
+
+    Text longer than ``QUOTE_LIMIT`` characters is cut with an ellipsis and
+    its full length; containers show their first items to a bounded depth;
+    nothing here can recurse without bound or fail.
+
+    >>> quoted = quote("2019-" + "9" * 1_048_571)
+    >>> quoted[:8], quoted[-26:], len(quoted) < 120
+    ("'2019-99", "9…' (1,048,576 characters)", True)
+    >>> import datetime
+    >>> quote(datetime.datetime(2020, 5, 17, 13, tzinfo=datetime.timezone.utc))
+    "'2020-05-17T13:00:00Z'"
+    >>> quote([[[[[1]]]]]), quote(10**5000)
+    ('[[[[...]]]]', '<an integer of about 5,001 digits>')
+    >>> print(quote("it's" * 30)[-23:])
+    it's…" (120 characters)
+
+    """
+    if isinstance(value, str | bytes) and len(value) > QUOTE_LIMIT:
+        head = repr(value[:QUOTE_LIMIT])
+        unit = "characters" if isinstance(value, str) else "bytes"
+        # The ellipsis goes inside the closing quote, whichever quote repr chose.
+        return f"{head[:-1]}…{head[-1]} ({len(value):,} {unit})"
+    text = _QUOTER.repr(value)
+    return text if len(text) <= 2 * QUOTE_LIMIT else text[: 2 * QUOTE_LIMIT] + "…"
 
 
 class Problem(TypedDict):
@@ -94,8 +166,11 @@ class ValidationError(PeriodkitError, ValueError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: list[Problem] = list(problems)
-        summary = "; ".join(f"{p['pointer']}: {p['detail']}" for p in self.problems)
-        super().__init__(summary or "validation failed")
+        shown = "; ".join(f"{p['pointer']}: {p['detail']}" for p in self.problems[:SHOWN_PROBLEMS])
+        hidden = len(self.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            shown = f"{len(self.problems):,} problems, the first {SHOWN_PROBLEMS}: {shown}; …"
+        super().__init__(shown or "validation failed")
 
 
 class NotFoundError(PeriodkitError, LookupError):
@@ -104,7 +179,7 @@ class NotFoundError(PeriodkitError, LookupError):
     def __init__(self, kind: str, identifier: Any) -> None:
         self.kind = kind
         self.identifier = identifier
-        super().__init__(f"{kind} {identifier!r} not found")
+        super().__init__(f"{kind} {quote(identifier)} not found")
 
 
 class CycleError(PeriodkitError, ValueError):
@@ -112,7 +187,47 @@ class CycleError(PeriodkitError, ValueError):
 
     def __init__(self, cycle: Sequence[str]) -> None:
         self.cycle = list(cycle)
-        super().__init__("dependency would close a cycle: " + " -> ".join(self.cycle))
+        super().__init__("dependency would close a cycle: " + describe_path(self.cycle))
+
+
+def shorten(text: str) -> str:
+    """Text as a message writes it unquoted (a name, a nested error): cut like ``quote``.
+
+    >>> shorten("Num"), shorten("x" * 100)[-22:]
+    ('Num', 'xxxx… (100 characters)')
+    """
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    return f"{text[:QUOTE_LIMIT]}… ({len(text):,} characters)"
+
+
+def listing(names: Sequence[str]) -> str:
+    """Names joined by commas as a message lists them: the first few, then how many more.
+
+    >>> listing(["a", "b"]), listing([str(i) for i in range(100)])
+    ('a, b', '0, 1, 2, 3, 4 and 95 more')
+    """
+    shown = ", ".join(shorten(name) for name in names[:SHOWN_PROBLEMS])
+    hidden = len(names) - SHOWN_PROBLEMS
+    return f"{shown} and {hidden:,} more" if hidden > 0 else shown
+
+
+def describe_path(ids: Sequence[str]) -> str:
+    """Ids joined by arrows as a message quotes them: a long path shows its ends.
+
+    >>> describe_path(["a", "b", "a"])
+    'a -> b -> a'
+    >>> describe_path([str(i % 10_000) for i in range(10_001)])
+    '0 -> 1 -> 2 -> 3 -> … -> 9998 -> 9999 -> 0 (10,001 ids)'
+    """
+
+    def one(name: str) -> str:
+        return name if isinstance(name, str) and len(name) <= QUOTE_LIMIT else quote(name)
+
+    if len(ids) <= 2 * SHOWN_PROBLEMS:
+        return " -> ".join(map(one, ids))
+    head, tail = map(one, ids[:4]), map(one, ids[-3:])
+    return f"{' -> '.join(head)} -> … -> {' -> '.join(tail)} ({len(ids):,} ids)"
 
 
 class QueryError(PeriodkitError, ValueError):

@@ -35,7 +35,7 @@ import numpy as np
 import portion as P
 
 from periodkit import kernels
-from periodkit.errors import ArgumentError, ParseError, PeriodError
+from periodkit.errors import ArgumentError, ParseError, PeriodError, quote
 from periodkit.time import (
     FIRST_US,
     LAST_US,
@@ -57,6 +57,12 @@ if TYPE_CHECKING:
 
 _EMPTY = np.array([], dtype=np.int64)
 _EMPTY.flags.writeable = False
+
+
+def _disordered(lo: int, hi: int, where: str = "") -> PeriodError:
+    """The error of a period whose start lies after its end, both quoted in ISO form."""
+    start, end = quote(_describe(lo)), quote(_describe(hi, "end"))
+    return PeriodError(f"{where}start {start} is after end {end}")
 
 
 def _describe(us: int, side: str = "start") -> str | None:
@@ -85,7 +91,7 @@ class Period:
     >>> Period("2020-01-02", "2020-01-01")
     Traceback (most recent call last):
     ...
-    periodkit.errors.PeriodError: start '2020-01-02' is after end '2020-01-01'
+    periodkit.errors.PeriodError: start '2020-01-02T00:00:00Z' is after end '2020-01-01T00:00:00Z'
     """
 
     __slots__ = ("_hi", "_lo")
@@ -95,7 +101,7 @@ class Period:
         lo = NEG_INF if start is None else to_micros(start)
         hi = POS_INF if end is None else to_micros(end)
         if lo > hi:
-            raise PeriodError(f"start {start!r} is after end {end!r}")
+            raise _disordered(lo, hi)
         self._lo, self._hi = lo, hi
 
     @classmethod
@@ -107,12 +113,12 @@ class Period:
         """
         for name, value in (("start", lo), ("end", hi)):
             if not isinstance(value, int | np.integer) or isinstance(value, bool):
-                raise ArgumentError(f"{name} {value!r} is not whole microseconds (int)", name)
+                raise ArgumentError(f"{name} {quote(value)} is not whole microseconds (int)", name)
         lo, hi = normalise_micros(int(lo)), normalise_micros(int(hi))
         if NAT in (lo, hi):
             raise ArgumentError("a period bound cannot be NaT (a missing instant)")
         if lo > hi:
-            raise PeriodError(f"start {_describe(lo)!r} is after end {_describe(hi, 'end')!r}")
+            raise _disordered(lo, hi)
         period = cls.__new__(cls)
         period._lo, period._hi = lo, hi
         return period
@@ -229,11 +235,14 @@ def parse_span(value: object) -> Period:
 
 def _int64_bounds(values: object, name: str) -> np.ndarray:
     """A flat array of whole microseconds, or an ArgumentError naming what it got."""
-    array = np.asarray(values)
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError):  # ragged lists, or items numpy cannot hold
+        raise ArgumentError(f"{name} {quote(values)} is not a flat array of ints", name) from None
     if array.size and array.dtype.kind not in "iu":
         raise ArgumentError(
             f"{name} must be whole microseconds (int64), not {array.dtype} values "
-            f"such as {array.ravel()[0]!r}"
+            f"such as {quote(array.ravel()[0])}"
         )
     if array.size and array.dtype.kind == "u" and array.max() > POS_INF:
         raise ArgumentError(f"{name} value {int(array.max())} is beyond int64 microseconds")
@@ -358,7 +367,7 @@ class PeriodSet:
             if isinstance(periods, Period | PeriodSet):
                 periods = [periods]
             elif not isinstance(periods, Iterable) or isinstance(periods, str | bytes | dict):
-                raise ArgumentError(f"PeriodSet takes an iterable of Periods, not {periods!r}")
+                raise ArgumentError(f"PeriodSet takes an iterable of Periods, not {quote(periods)}")
         atoms: list[tuple[int, int]] = []
         bulk: list[PeriodSet] = []
         for item in periods:
@@ -370,7 +379,7 @@ class PeriodSet:
                 else:
                     atoms.extend(item._small)
             else:
-                raise ArgumentError(f"{item!r} is not a Period or a PeriodSet")
+                raise ArgumentError(f"{quote(item)} is not a Period or a PeriodSet")
         if not bulk and len(atoms) <= SMALL_ATOMS:
             self._small = tuple(atoms if len(atoms) < 2 else kernels.merge_atoms(atoms))
             self._starts = self._ends = None
@@ -451,10 +460,7 @@ class PeriodSet:
         reversed_ = lo > hi
         if reversed_.any():
             index = int(np.flatnonzero(reversed_)[0])
-            raise PeriodError(
-                f"atom {index}: start {_describe(int(lo[index]))!r} "
-                f"is after end {_describe(int(hi[index]), 'end')!r}"
-            )
+            raise _disordered(int(lo[index]), int(hi[index]), f"atom {index}: ")
         return cls._from_domain(*kernels.merge(kernels.to_domain(lo), kernels.to_domain(hi)))
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -626,7 +632,7 @@ class PeriodSet:
         (Period(start='2019-01-01T00:00:00.000001Z', end='2019-01-01T00:00:00.000001Z'),)
         """
         if not isinstance(interval, P.Interval):
-            raise ArgumentError(f"{interval!r} is not a portion interval")
+            raise ArgumentError(f"{quote(interval)} is not a portion interval")
         starts, ends = [], []
         for atom in interval:
             if atom.empty:
@@ -683,7 +689,7 @@ class PeriodSet:
         """
         pd = sys.modules.get("pandas")
         if pd is None or not isinstance(index, pd.IntervalIndex):
-            raise ArgumentError(f"{index!r} is not a pandas IntervalIndex")
+            raise ArgumentError(f"{quote(index)} is not a pandas IntervalIndex")
         try:
             lo, hi = to_micros_column(index.left), to_micros_column(index.right)
         except ParseError as exc:
@@ -702,7 +708,7 @@ def _as_set(value: object) -> PeriodSet:
         return value
     if isinstance(value, Period):
         return PeriodSet([value])
-    raise ArgumentError(f"{value!r} is not a Period or a PeriodSet")
+    raise ArgumentError(f"{quote(value)} is not a Period or a PeriodSet")
 
 
 _FIRST_INSTANT = from_micros(FIRST_US + 1) - (from_micros(1) - from_micros(0))

@@ -1,6 +1,7 @@
 """Hypothesis strategies for periodkit's values, for periodkit's tests and yours.
 
-Every strategy checks its arguments up front and names the bad one. Instants
+Every strategy checks its arguments up front and names the bad one, with
+hypothesis' own ``InvalidArgument``. Instants
 shrink towards 1970-01-01 and periods towards short ones, so failures read
 easily.
 
@@ -20,10 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from periodkit.actions.forms import form_columns
 from periodkit.actions.table import ActionTable
-from periodkit.errors import ArgumentError
+from periodkit.errors import QueryError, quote
 from periodkit.periods import Period, PeriodSet
 from periodkit.query.schema import Schema
 from periodkit.time import (
@@ -41,15 +43,31 @@ from periodkit.time import (
 
 def _whole(name: str, value: object, least: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise ArgumentError(f"{name}={value!r} must be a whole number >= {least}")
+        raise InvalidArgument(f"{name}={quote(value)} must be a whole number >= {least}")
+
+
+def _flag(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"{name}={quote(value)} must be True or False")
+
+
+def _columns(schema: object) -> list[Any]:
+    """The columns of a schema argument, which must name at least one field."""
+    try:
+        columns = Schema.of(schema).columns  # type: ignore[arg-type]
+    except QueryError as exc:
+        raise InvalidArgument(f"schema: {exc}") from None
+    if not columns:
+        raise InvalidArgument("schema must name at least one field")
+    return list(columns)
 
 
 def _year_bounds(min_year: int, max_year: int) -> tuple[int, int]:
     for name, year in (("min_year", min_year), ("max_year", max_year)):
-        if not isinstance(year, int) or not 1 <= year <= 9999:
-            raise ArgumentError(f"{name}={year!r} must be a whole year from 1 to 9999")
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
+            raise InvalidArgument(f"{name}={quote(year)} must be a whole year from 1 to 9999")
     if min_year > max_year:
-        raise ArgumentError(f"min_year={min_year} is after max_year={max_year}")
+        raise InvalidArgument(f"min_year={min_year} is after max_year={max_year}")
     return span_micros(f"{min_year:04d}")[0], span_micros(f"{max_year:04d}")[1]
 
 
@@ -68,6 +86,7 @@ def micros(
     lo, hi = _year_bounds(min_year, max_year)
     finite = st.integers(max(lo, FIRST_US + 1), min(hi, LAST_US - 1)) | st.integers(-10, 10)
     finite = finite.filter(lambda us: lo <= us <= hi).map(normalise_micros)
+    _flag("infinities", infinities)
     if infinities:
         return st.one_of(st.sampled_from([NEG_INF, POS_INF]), finite)
     return finite
@@ -184,7 +203,7 @@ def _rows(min_rows: int, max_rows: int) -> None:
     _whole("min_rows", min_rows, 0)
     _whole("max_rows", max_rows, 0)
     if min_rows > max_rows:
-        raise ArgumentError(f"min_rows={min_rows} is more than max_rows={max_rows}")
+        raise InvalidArgument(f"min_rows={min_rows} is more than max_rows={max_rows}")
 
 
 def _query_instants(min_year: int, max_year: int) -> st.SearchStrategy[int]:
@@ -239,7 +258,7 @@ def query_frames(
     >>> find(query_frames({"n": "int", "s": "string"}), lambda f: len(f) >= 2).to_dict("list")
     {'n': [-3, -3], 's': ['', '']}
     """
-    columns = Schema.of(schema).columns
+    columns = _columns(schema)
     _rows(min_rows, max_rows)
     _year_bounds(min_year, max_year)
 
@@ -324,9 +343,7 @@ def activity_bodies(
     ...     parse_activities(body, {"Num": "int", "Created": "datetime"})
     >>> test_parses()
     """
-    columns = Schema.of(schema).columns
-    if not columns:
-        raise ArgumentError("schema must name at least one field")
+    columns = _columns(schema)
     _whole("max_filters", max_filters, 0)
     _year_bounds(min_year, max_year)
 
@@ -391,7 +408,9 @@ def action_tables(
     if not isinstance(form_fields, tuple) or not all(
         isinstance(name, str) and name for name in form_fields
     ):
-        raise ArgumentError(f"form_fields={form_fields!r} must be a tuple of non-empty strings")
+        raise InvalidArgument(
+            f"form_fields={quote(form_fields)} must be a tuple of non-empty strings"
+        )
     span = periods(min_year=min_year, max_year=max_year, infinities=infinities)
     values = st.integers(0, 9) | st.text(max_size=3)
     forms = (
@@ -449,12 +468,16 @@ def entity_graphs(
     _whole("max_entities", max_entities, 1)
     _whole("max_periods", max_periods, 0)
     _whole("max_parents", max_parents, 0)
-    if not types or not all(isinstance(t, str) and t.isupper() for t in types):
-        raise ArgumentError(f"types={types!r} must be a non-empty tuple of upper-case words")
+    if (
+        not isinstance(types, tuple)
+        or not types
+        or not all(isinstance(t, str) and t.isupper() for t in types)
+    ):
+        raise InvalidArgument(f"types={quote(types)} must be a non-empty tuple of upper-case words")
+    lo, hi = _year_bounds(min_year, max_year)
     if min_year < 1971 or max_year > 9998:
         # The entity dialect reads 1970-01-01 00:00:00 and 9999-12-31 23:59:59 as infinities.
-        raise ArgumentError(f"years {min_year}..{max_year} must lie within 1971..9998")
-    lo, hi = _year_bounds(min_year, max_year)
+        raise InvalidArgument(f"years {min_year}..{max_year} must lie within 1971..9998")
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn, cast
 import numpy as np
 import portion as P
 
-from periodkit.errors import ArgumentError, ParseError
+from periodkit.errors import ArgumentError, ParseError, quote
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -162,7 +162,9 @@ def from_micros(us: int) -> Instant:
 def _two_digit_offset(text: str, offset: str) -> _dt.timedelta:
     hours, minutes = int(offset[1:3]), int(offset[4:6])
     if hours > 23 or minutes > 59:
-        raise ParseError(f"{text!r} has an invalid UTC offset {offset!r} (expected ±HH:MM)")
+        raise ParseError(
+            f"{quote(text)} has an invalid UTC offset {quote(offset)} (expected ±HH:MM)"
+        )
     sign = -1 if offset[0] == "-" else 1
     return sign * _dt.timedelta(hours=hours, minutes=minutes)
 
@@ -172,7 +174,7 @@ def _from_parts(text: str, parts: dict[str, str | None]) -> tuple[_dt.datetime, 
     fraction = parts["fraction"]
     if fraction is not None and len(fraction) > 6:
         raise ParseError(
-            f"{text!r} has {len(fraction)} fractional digits; "
+            f"{quote(text)} has {len(fraction)} fractional digits; "
             "periodkit is exact to the microsecond (at most 6)"
         )
     precision = next(
@@ -191,9 +193,9 @@ def _from_parts(text: str, parts: dict[str, str | None]) -> tuple[_dt.datetime, 
             int((fraction or "0").ljust(6, "0")),
         )
     except ValueError as exc:
-        raise ParseError(f"{text!r} is not a valid calendar date-time ({exc})") from None
+        raise ParseError(f"{quote(text)} is not a valid calendar date-time ({exc})") from None
     if naive.year < 1:
-        raise ParseError(f"{text!r} is out of range: years run from 0001 to 9999")
+        raise ParseError(f"{quote(text)} is out of range: years run from 0001 to 9999")
     if parts["offset"] not in (None, "Z"):
         naive = _shift_checked(naive, _two_digit_offset(text, parts["offset"]), text)
     return naive.replace(tzinfo=UTC), precision
@@ -202,7 +204,7 @@ def _from_parts(text: str, parts: dict[str, str | None]) -> tuple[_dt.datetime, 
 def _match(text: str, what: str) -> dict[str, str | None]:
     found = _ISO.fullmatch(text)
     if found is None:
-        raise ParseError(f"{text!r} is not {what}")
+        raise ParseError(f"{quote(text)} is not {what}")
     return found.groupdict()
 
 
@@ -211,7 +213,7 @@ def _shift_checked(naive: _dt.datetime, shift: _dt.timedelta, value: object) -> 
         return naive - shift
     except OverflowError:
         raise ParseError(
-            f"{value!r} is out of range once shifted to UTC: years run from 0001 to 9999"
+            f"{quote(value)} is out of range once shifted to UTC: years run from 0001 to 9999"
         ) from None
 
 
@@ -233,7 +235,7 @@ def _parse_grammar(text: str) -> _dt.datetime:
     parts = _match(text, _EXPECTED)
     if parts["day"] is None or (parts["hour"] is not None and parts["minute"] is None):
         raise ParseError(
-            f"{text!r} is a partial date, not an instant (expected {_EXPECTED}; "
+            f"{quote(text)} is a partial date, not an instant (expected {_EXPECTED}; "
             "use parse_span for the span it names)"
         )
     moment, _ = _from_parts(text, parts)
@@ -241,16 +243,50 @@ def _parse_grammar(text: str) -> _dt.datetime:
 
 
 def _from_datetime(value: _dt.datetime) -> _dt.datetime:
-    offset = value.utcoffset()
+    try:
+        offset = value.utcoffset()
+    except Exception as exc:  # a tzinfo is foreign code: whatever it raises, the value is bad
+        raise ParseError(f"{quote(value)} has no valid UTC offset ({exc})") from None
     if offset is None:
         return value.replace(tzinfo=UTC)
     return _shift_checked(value.replace(tzinfo=None), offset, value).replace(tzinfo=UTC)
 
 
-def _whole_micros(nanos: int, value: object) -> int:
-    if nanos % 1000:
-        raise ParseError(f"{value!r} has nanoseconds; periodkit is exact to the microsecond")
-    return nanos // 1000
+# Microseconds in one step of each fixed-length datetime64 unit; as a fraction
+# (numerator, denominator) for the units finer than a microsecond.
+_UNIT_MICROS = {
+    "W": (7 * _US_PER_DAY, 1),
+    "D": (_US_PER_DAY, 1),
+    "h": (3600 * _US_PER_SECOND, 1),
+    "m": (60 * _US_PER_SECOND, 1),
+    "s": (_US_PER_SECOND, 1),
+    "ms": (1000, 1),
+    "us": (1, 1),
+    "ns": (1, 10**3),
+    "ps": (1, 10**6),
+    "fs": (1, 10**9),
+    "as": (1, 10**12),
+}
+
+
+def _datetime64_micros(value: np.datetime64) -> int:
+    """A datetime64 scalar's microseconds since the epoch, in exact integer arithmetic:
+    numpy's own casts wrap silently past the range of the target unit."""
+    unit, count = np.datetime_data(value.dtype)
+    steps = int(value.astype(np.int64)) * count
+    if unit in ("Y", "M"):
+        # Calendar units: a year within the timeline names a representable month.
+        year = 1970 + (steps if unit == "Y" else steps // 12)
+        if not 1 <= year <= 9999:
+            return NAT
+        return int(
+            np.array([steps], f"datetime64[{unit}]").astype("datetime64[us]").view(np.int64)[0]
+        )
+    numerator, denominator = _UNIT_MICROS[unit]
+    micros, rest = divmod(steps * numerator, denominator)
+    if rest:
+        raise ParseError(f"{quote(value)} has nanoseconds; periodkit is exact to the microsecond")
+    return micros if FIRST_US <= micros <= LAST_US else NAT
 
 
 def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
@@ -272,7 +308,7 @@ def parse_instant(value: object, dialect: Dialect = "iso") -> Instant:
     ...
     periodkit.errors.ParseError: None is not an instant (expected an ISO 8601 instant ...)
     """
-    if type(value) is str and dialect == "iso":
+    if type(value) is str and type(dialect) is str and dialect == "iso":
         return _parse_text(value)
     _check_options(dialect)
     if is_infinite(value):
@@ -296,28 +332,23 @@ def _scalar(value: object) -> _dt.datetime:
         return _parse_text(value)
     pd = _pandas()
     if pd is not None and value is pd.NaT:
-        raise ParseError(f"{value!r} (a missing value) is not an instant")
+        raise ParseError(f"{quote(value)} (a missing value) is not an instant")
     if pd is not None and isinstance(value, pd.Timestamp):
-        # Any nanosecond makes the value fall between two microseconds.
-        _whole_micros(value.nanosecond, value)
-        stamp = value.tz_convert("UTC") if value.tzinfo is not None else value
-        return stamp.to_pydatetime().replace(tzinfo=UTC)
+        # Its datetime64 holds the UTC value exactly, in its own unit: read as one,
+        # it is checked against the timeline (a zone's shift can leave it).
+        return _scalar(value.asm8)
     if isinstance(value, _dt.datetime):
         return _from_datetime(value)
     if isinstance(value, _dt.date):
         return _dt.datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, np.datetime64):
         if np.isnat(value):
-            raise ParseError(f"{value!r} (a missing value) is not an instant")
-        unit = np.datetime_data(value.dtype)[0]
-        if unit in ("ns", "ps", "fs", "as"):
-            micros = _whole_micros(int(value.astype("datetime64[ns]").astype(np.int64)), value)
-        else:
-            micros = int(value.astype("datetime64[us]").astype(np.int64))
+            raise ParseError(f"{quote(value)} (a missing value) is not an instant")
+        micros = _datetime64_micros(value)
         if not FIRST_US <= micros <= LAST_US:
-            raise ParseError(f"{value!r} is out of range: years run from 0001 to 9999")
+            raise ParseError(f"{quote(value)} is out of range: years run from 0001 to 9999")
         return _EPOCH + _dt.timedelta(microseconds=micros)
-    raise ParseError(f"{value!r} is not an instant (expected {_EXPECTED})")
+    raise ParseError(f"{quote(value)} is not an instant (expected {_EXPECTED})")
 
 
 def parse_bound(value: object, side: Side, dialect: Dialect = "iso") -> int:
@@ -330,6 +361,7 @@ def parse_bound(value: object, side: Side, dialect: Dialect = "iso") -> int:
     """
     if value is None:
         return NEG_INF if side == "start" else POS_INF
+    _check_options(dialect)
     if dialect == "iso":
         # In the ISO dialect, parse_instant does nothing that to_micros does not.
         return to_micros(value)
@@ -421,7 +453,7 @@ def format_instant(
     else:
         if isinstance(value, int | np.integer) and not isinstance(value, bool):
             if not NAT <= value <= POS_INF:
-                raise ParseError(f"{value!r} is not int64 microseconds (the vector form)")
+                raise ParseError(f"{quote(value)} is not int64 microseconds (the vector form)")
             us = normalise_micros(int(value))
         else:
             us = to_micros(value)
@@ -444,15 +476,16 @@ def format_instant(
 
 
 def _check_options(dialect: object, precision: object = "ms") -> None:
-    if dialect == "iso" and precision == "ms":
+    if type(dialect) is str and type(precision) is str and dialect == "iso" and precision == "ms":
         return  # the defaults, first: every scalar call checks its options
-    if dialect not in ("iso", "entity"):
+    # An array would compare element by element: only text can name an option.
+    if not isinstance(dialect, str) or dialect not in ("iso", "entity"):
         raise ArgumentError(
-            f"dialect {dialect!r} is unknown (expected 'iso' or 'entity')", "dialect"
+            f"dialect {quote(dialect)} is unknown (expected 'iso' or 'entity')", "dialect"
         )
-    if precision not in ("ms", "us"):
+    if not isinstance(precision, str) or precision not in ("ms", "us"):
         raise ArgumentError(
-            f"precision {precision!r} is unknown (expected 'ms' or 'us')", "precision"
+            f"precision {quote(precision)} is unknown (expected 'ms' or 'us')", "precision"
         )
 
 
@@ -532,10 +565,11 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
     ['2019-12-12T08:30:00.000000']
     """
     column = _as_numpy(values)
+    _check_flat(column)
     if isinstance(column, np.ndarray) and column.dtype.kind == "M":
         return _from_datetime64(column)
     if isinstance(column, str | bytes) or not isinstance(column, Iterable):
-        raise ParseError(f"parse_instants takes a sequence of strings, not {column!r}")
+        raise ParseError(f"parse_instants takes a sequence of strings, not {quote(column)}")
     given = column.tolist() if isinstance(column, np.ndarray) else column
     texts: list[Any] = given if isinstance(given, list) else list(given)
     if not texts:
@@ -559,6 +593,11 @@ def parse_instants(values: Iterable[object] | np.ndarray | pd.Series) -> np.ndar
     if not valid.all():
         _raise_first_bad(texts, int(np.flatnonzero(~valid)[0]))
     return micros.view("datetime64[us]")
+
+
+def _check_flat(values: object) -> None:
+    if isinstance(values, np.ndarray) and values.ndim != 1:
+        raise ParseError(f"an array of shape {values.shape} is not a column of instants (1-D)")
 
 
 def _parse_blob(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -670,7 +709,7 @@ def _raise_first_bad(texts: list[str], suspect: int) -> NoReturn:
             _parse_text(texts[index])
         except ParseError as exc:
             raise ParseError(f"value at index {index}: {exc}") from None
-    raise ParseError(f"value at index {suspect}: {texts[suspect]!r} is not an instant")
+    raise ParseError(f"value at index {suspect}: {quote(texts[suspect])} is not an instant")
 
 
 def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
@@ -681,7 +720,7 @@ def _fill_missing(texts: list[Any]) -> tuple[list[str], np.ndarray]:
             continue
         if not isinstance(text, str):
             raise ParseError(
-                f"value {text!r} at index {index} is not a string (expected {_EXPECTED})"
+                f"value {quote(text)} at index {index} is not a string (expected {_EXPECTED})"
             )
         if not text.isascii() or "\n" in text:
             _raise_first_bad(texts, index)
@@ -705,7 +744,9 @@ def _is_missing(value: object) -> bool:
         return True
     if isinstance(value, np.datetime64 | np.timedelta64):
         return bool(np.isnat(value))
-    return isinstance(value, float | np.floating | Decimal) and value != value
+    if isinstance(value, Decimal):
+        return value.is_nan()  # a signalling NaN refuses to be compared
+    return isinstance(value, float | np.floating) and value != value
 
 
 def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -717,7 +758,7 @@ def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
     width, uneven = divmod(len(buffer), count)
     if not uneven and (buffer[width - 1 :: width] == 10).all():
         # The common case: texts of one length reshape without a copy.
-        return buffer.reshape(count, width)[:, :-1], np.full(count, width - 1, dtype=np.int16)
+        return buffer.reshape(count, width)[:, :-1], _lengths(np.full(count, width - 1))
     # Texts of several lengths: take _COLUMNS bytes from each text's start
     # through a strided view of the buffer (``_columns_of`` blanks what lies
     # past each end). A text longer than the rows reads as too long by its length.
@@ -728,7 +769,13 @@ def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
     padded = np.concatenate((buffer, np.zeros(_COLUMNS, dtype=np.uint8)))
     windows = np.lib.stride_tricks.sliding_window_view(padded, _COLUMNS)
     rows = windows[starts]
-    return rows, (ends - starts).astype(np.int16)
+    return rows, _lengths(ends - starts)
+
+
+def _lengths(lengths: np.ndarray) -> np.ndarray:
+    """Text lengths as int16, capped just past the longest text accepted, so that a
+    long text stays too long rather than wrapping round to a short one."""
+    return np.minimum(lengths, _COLUMNS).astype(np.int16)
 
 
 def _columns_of(rows: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -829,7 +876,7 @@ def _offset_view(columns: np.ndarray, at: np.ndarray) -> np.ndarray:
 
 def _raise_at(values: np.ndarray, bad: np.ndarray, what: str) -> NoReturn:
     index = int(np.flatnonzero(bad)[0])
-    raise ParseError(f"value {values[index]!r} at index {index} {what}")
+    raise ParseError(f"value {quote(values[index])} at index {index} {what}")
 
 
 def _from_datetime64(values: np.ndarray) -> np.ndarray:
@@ -874,11 +921,12 @@ def to_micros_column(values: object) -> np.ndarray:
     array([2])
     """
     values = _as_numpy(values)
+    _check_flat(values)
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return _micros_of(values, infinities=True)
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise ParseError(f"{values!r} is not a column of instants")
-    objects = values if isinstance(values, np.ndarray) else np.array(list(values), dtype=object)
+        raise ParseError(f"{quote(values)} is not a column of instants")
+    objects = values if isinstance(values, np.ndarray) else object_array(values)
     try:
         return parse_instants(objects).view(np.int64)
     except ParseError:
@@ -887,6 +935,19 @@ def to_micros_column(values: object) -> np.ndarray:
         if text.all():
             raise
     return _mixed_column(objects.astype(object, copy=False), text)
+
+
+def object_array(values: Iterable[Any]) -> np.ndarray:
+    """An object array that keeps each value as it is, lists and dicts included:
+    ``np.array`` would read nested lists as more dimensions.
+
+    >>> object_array([[1], {"a": 2}]).shape, object_array([[1, 2], [3, 4]]).shape
+    ((2,), (2,))
+    """
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 def _as_numpy(values: object) -> object:
@@ -948,6 +1009,11 @@ def _micros_of(values: np.ndarray, *, infinities: bool) -> np.ndarray:
     """
     unit, count = np.datetime_data(values.dtype)
     if count != 1:
+        # The cast multiplies by ``count``, and would wrap past int64.
+        ints = values.view(np.int64)
+        outside = (np.abs(ints) > POS_INF // count) & (ints != NAT)
+        if outside.any():
+            _raise_at(values, outside, _OUT_OF_RANGE)
         values = values.astype(f"datetime64[{unit}]")
     ints = values.view(np.int64)
     if unit == "us":

@@ -11,7 +11,7 @@ rows, and the values of those rows only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import chain
 from operator import methodcaller
 from typing import Any
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from periodkit.errors import ArgumentError
+from periodkit.time import object_array
 
 _WORD = 64
 
@@ -107,18 +108,6 @@ class SparseColumn:
         3
         """
         return self._words, self._before, self._values
-
-
-def object_array(values: Iterable[Any]) -> np.ndarray:
-    """An object array that keeps each value as it is, lists and dicts included.
-
-    >>> object_array([[1], {"a": 2}]).shape
-    (2,)
-    """
-    items = list(values)
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
 
 
 _NO_FORM: Mapping[str, Any] = {}

@@ -22,6 +22,7 @@ loaded when a dataset is written or read.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import ArgumentError
+from periodkit.errors import ArgumentError, quote
 from periodkit.time import format_instant, to_micros_column
 
 _EXTRA = "pip install 'periodkit[dask]' (or pyarrow alone)"
@@ -71,10 +72,16 @@ def files(path: str | Path) -> list[Path]:
     ...
     periodkit.errors.ArgumentError: 'no/such/place' is not a Parquet file or a directory of them
     """
-    where = Path(path)
-    found = sorted(where.glob("*.parquet")) if where.is_dir() else [where]
-    if not found or not found[0].is_file():
-        raise ArgumentError(f"{str(path)!r} is not a Parquet file or a directory of them", "path")
+    found: list[Path] = []
+    if isinstance(path, str | os.PathLike):
+        try:
+            where = Path(path)
+            found = sorted(where.glob("*.parquet")) if where.is_dir() else [where]
+            readable = bool(found) and found[0].is_file()
+        except (OSError, ValueError):  # a name too long, or holding a NUL
+            readable = False
+    if not found or not readable:
+        raise ArgumentError(f"{quote(path)} is not a Parquet file or a directory of them", "path")
     return found
 
 
@@ -113,6 +120,12 @@ def read_frame(path: str | Path, columns: Sequence[str] | None = None) -> pd.Dat
 
     ``columns`` names the fields to read besides id, start and end (all by default).
     """
+    if columns is not None and (
+        isinstance(columns, str)
+        or not isinstance(columns, Sequence)
+        or not all(isinstance(c, str) for c in columns)
+    ):
+        raise ArgumentError(f"columns {quote(columns)} is not a list of field names", "columns")
     wanted = None if columns is None else [*BOUNDS, *(c for c in columns if c not in BOUNDS)]
     parquet = pyarrow().parquet
     tables = [parquet.read_table(file, columns=_present(file, wanted)) for file in files(path)]
@@ -153,13 +166,13 @@ the previous chunk's last start '2024-01-02T00:00:00.000Z': the chunks must come
     """
     if not isinstance(groups_per_file, int) or groups_per_file < 1:
         raise ArgumentError(
-            f"groups_per_file={groups_per_file!r} is not a whole number of at least 1",
+            f"groups_per_file={quote(groups_per_file)} is not a whole number of at least 1",
             "groups_per_file",
         )
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.glob("*.parquet")):
-        raise ArgumentError(f"{str(folder)!r} already holds Parquet files", "directory")
+        raise ArgumentError(f"{quote(str(folder))} already holds Parquet files", "directory")
     arrow = pyarrow()
     written: list[Path] = []
     writer = None

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import ArgumentError
+from periodkit.errors import ArgumentError, quote
 from periodkit.time import span_micros
 
 SEED = 20240812
@@ -50,7 +50,9 @@ def actions(n: int, *, chunk: int = 1_000_000, seed: int = SEED) -> Iterator[pd.
     """
     for name, value, least in (("n", n, 0), ("chunk", chunk, 1)):
         if not isinstance(value, int) or isinstance(value, bool) or value < least:
-            raise ArgumentError(f"{name}={value!r} is not a whole number of at least {least}", name)
+            raise ArgumentError(
+                f"{name}={quote(value)} is not a whole number of at least {least}", name
+            )
     chunks = -(-n // chunk)
     for k in range(chunks):
         rng = np.random.default_rng([seed, k])

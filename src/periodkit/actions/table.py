@@ -36,13 +36,14 @@ from periodkit import kernels
 from periodkit.actions import parquet
 from periodkit.actions.forms import SparseColumn, form_columns, object_array
 from periodkit.documents import Document, containers, keys, short
-from periodkit.errors import ArgumentError, ParseError, Problem, ValidationError, problem_at
+from periodkit.errors import ArgumentError, ParseError, Problem, ValidationError, problem_at, quote
 from periodkit.periods import Period, PeriodSet
 from periodkit.query.frames import Frame, as_pandas
 from periodkit.time import (
     FIRST_US,
     LAST_US,
     NAT,
+    POS_INF,
     format_instant,
     normalise_vector,
     to_micros,
@@ -142,7 +143,15 @@ class ActionTable:
         periodkit.errors.ValidationError: /1/end_date: action 2: end_date \
 '1970-01-01T00:00:00.000001Z' is before start_date '1970-01-01T00:00:00.000005Z'
         """
-        id_array = np.asarray(ids) if not isinstance(ids, list) else _id_array(ids)
+        _check_column("ids", ids)
+        _check_column("starts", starts)
+        if ends is not None:
+            _check_column("ends", ends)
+        if columns is not None and not isinstance(columns, Mapping):
+            raise ArgumentError(f"columns {quote(columns)} is not a mapping of fields", "columns")
+        for name, values in (columns or {}).items():
+            _check_column(f"columns[{quote(name)}]", values)
+        id_array = _id_array(ids) if isinstance(ids, list | tuple) else np.asarray(ids)
         doc = Document(limit=_MAX_PROBLEMS)
         # Checked here so that frames and arrays agree with records: an action needs an id.
         for index in np.flatnonzero(pd.isna(id_array))[:_MAX_PROBLEMS].tolist():
@@ -242,7 +251,7 @@ class ActionTable:
         if repeated:
             raise ValidationError(
                 [
-                    {"pointer": f"/{name}", "detail": f"column {name!r} appears more than once"}
+                    problem_at(None, name, f"column {quote(name)} appears more than once")
                     for name in repeated
                 ]
             )
@@ -250,7 +259,7 @@ class ActionTable:
         if unknown or "id" not in frame.columns or "start_date" not in frame.columns:
             raise ValidationError(
                 [
-                    {"pointer": f"/{name}", "detail": f"{name!r} is not a field of an action"}
+                    {"pointer": f"/{name}", "detail": f"{quote(name)} is not a field of an action"}
                     for name in unknown
                 ]
                 or [
@@ -322,6 +331,9 @@ class ActionTable:
         [0]
         """
         atoms = atoms_of(period_or_set)
+        if not isinstance(how, str) or not isinstance(order, str):
+            how, order = quote(how), quote(order)
+            raise ArgumentError(f"how={how} and order={order} must be strings")
         if how == "overlaps":
             found = kernels.overlaps(self._starts, self._ends, *atoms, self._split)
         else:
@@ -330,7 +342,7 @@ class ActionTable:
         if order == "input":
             return kernels.to_input_order(found, self._order)
         if order != "start":
-            raise ArgumentError(f"order={order!r} is unknown (expected 'input' or 'start')")
+            raise ArgumentError(f"order={quote(order)} is unknown (expected 'input' or 'start')")
         # The kept order is stable, so ascending sorted positions are already by (start, input).
         return found if self._order is None else self._order[found].astype(np.int64)
 
@@ -355,13 +367,16 @@ class ActionTable:
         ...     "status").tolist()
         ['done', None]
         """
+        _check_name(name)
         rows = np.arange(len(self)) if positions is None else self._positions(positions)
         if name == "id":
             return self._ids[rows]
         if name in ("start_date", "end_date"):
             return self.bounds(rows)[name == "end_date"]
         if name not in _COLUMN_FIELDS:
-            raise ArgumentError(f"{name!r} is not a column of an action (expected one of {FIELDS})")
+            raise ArgumentError(
+                f"{quote(name)} is not a column of an action (expected one of {FIELDS})"
+            )
         values = self._columns.get(name)
         if values is None:
             if name in TIMESTAMP_FIELDS:
@@ -389,9 +404,10 @@ class ActionTable:
         >>> table.equals("team_id", "t1", missing=True).tolist()
         [True, False, True]
         """
-        if name not in CATEGORICAL_FIELDS:
+        if _check_name(name) not in CATEGORICAL_FIELDS:
             raise ArgumentError(
-                f"{name!r} is not a categorical field (expected one of {CATEGORICAL_FIELDS})", name
+                f"{quote(name)} is not a categorical field (expected one of {CATEGORICAL_FIELDS})",
+                name,
             )
         rows = np.arange(len(self)) if positions is None else self._positions(positions)
         values = self._columns.get(name)
@@ -400,7 +416,7 @@ class ActionTable:
         codes = values.codes[rows]
         try:
             code = values.categories.get_loc(value)
-        except (KeyError, TypeError, pd.errors.InvalidIndexError):
+        except Exception:
             # Not a category (a list or other non-scalar cannot be one): nothing equals it.
             code = -2
         found = codes == code
@@ -422,7 +438,7 @@ class ActionTable:
         ([False, True], [1])
         """
         rows = self._positions(positions)
-        column = self._form.get(name)
+        column = self._form.get(_check_name(name))
         if column is None:
             return np.zeros(len(rows), dtype=bool), []
         present, found = column.lookup(rows)
@@ -487,7 +503,10 @@ class ActionTable:
         A negative position is refused rather than counted from the end: a
         caller's off-by-one would otherwise fetch the last action silently.
         """
-        rows = np.asarray(positions)
+        try:
+            rows = np.asarray(positions)
+        except (ValueError, TypeError):  # ragged or too deep to be an array at all
+            rows = np.empty((0, 0))
         if rows.ndim != 1 or (rows.dtype.kind not in "iu" and len(rows)):
             raise ArgumentError(
                 f"positions {short(positions)} are not a list of row numbers", "positions"
@@ -526,20 +545,40 @@ def atoms_of(period_or_set: Period | PeriodSet) -> tuple[np.ndarray, np.ndarray]
         return np.array([period_or_set.lo]), np.array([period_or_set.hi])
     if isinstance(period_or_set, PeriodSet):
         return period_or_set.bounds()
-    raise ArgumentError(f"{period_or_set!r} is not a Period or a PeriodSet")
+    raise ArgumentError(f"{quote(period_or_set)} is not a Period or a PeriodSet")
 
 
 def check_how(how: object) -> None:
     """Refuse a ``how`` other than ``"overlaps"`` or ``"within"``."""
     if how not in ("overlaps", "within"):
-        raise ArgumentError(f"how={how!r} is unknown (expected 'overlaps' or 'within')")
+        raise ArgumentError(f"how={quote(how)} is unknown (expected 'overlaps' or 'within')")
 
 
 # --- building columns ------------------------------------------------------------
 
 
-def _is_whole(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+def _is_int64(value: object) -> bool:
+    return bool(
+        isinstance(value, int | np.integer)
+        and not isinstance(value, bool)
+        and NAT <= value <= POS_INF
+    )
+
+
+def _check_name(name: object) -> str:
+    """A field name, which only text can be."""
+    if not isinstance(name, str):
+        raise ArgumentError(f"field name {quote(name)} is not a string", "name")
+    return name
+
+
+def _check_column(name: str, values: object) -> None:
+    """Refuse an argument that is not one flat column of values."""
+    flat = (
+        values.ndim == 1 if isinstance(values, np.ndarray) else not isinstance(values, str | bytes)
+    )
+    if not flat or not isinstance(values, Sequence | np.ndarray | pd.Series | pd.Categorical):
+        raise ArgumentError(f"{name} {quote(values)} is not a flat column of values", name)
 
 
 def _field(rows: list[Any], name: str) -> list[Any]:
@@ -551,7 +590,7 @@ def _field(rows: list[Any], name: str) -> list[Any]:
 
 def _id_array(ids: Sequence[Any]) -> np.ndarray:
     """Whole-number ids as int64 (8 bytes each); any other ids as an object array."""
-    if ids and (set(map(type, ids)) <= {int} or all(_is_whole(i) for i in ids)):
+    if ids and all(_is_int64(i) for i in ids):
         return np.asarray(ids, dtype=np.int64)
     return object_array(ids)
 
@@ -561,7 +600,7 @@ def _vector(
 ) -> np.ndarray:
     """Instants in the vector form; missing ones NaT; bad ones reported per action."""
     array = values if isinstance(values, np.ndarray) else None
-    if array is None and all(_is_whole(value) for value in values):
+    if array is None and all(_is_int64(value) for value in values):
         array = np.asarray(values, dtype=np.int64)
     if array is not None and array.dtype.kind in "iu":
         return _vector_form(array.astype(np.int64, copy=False))
@@ -577,7 +616,7 @@ def _vector(
                 out[index] = NAT if value is None or value is pd.NaT else to_micros(value)
             except ParseError as exc:
                 problems.append(
-                    problem_at(index, field, f"action {_plain_id(ids, index)!r}: {exc}")
+                    problem_at(index, field, f"action {quote(_plain_id(ids, index))}: {exc}")
                 )
                 out[index] = NAT
         return out
@@ -595,6 +634,8 @@ def _vector_form(array: np.ndarray) -> np.ndarray:
 
 
 def _plain_id(ids: np.ndarray, index: int) -> Any:
+    if index >= len(ids):
+        return None  # more values than ids: the lengths are reported apart
     return ids[index].item() if isinstance(ids[index], np.generic) else ids[index]
 
 
@@ -610,7 +651,7 @@ def _column(name: str, values: Any, ids: np.ndarray, doc: Document) -> Any:
             for index, value in enumerate(items):
                 if not _hashable(value):
                     detail = f"{name} {short(value)} is not a string or a number"
-                    doc.problem(f"action {_plain_id(ids, index)!r}: {detail}", index, name)
+                    doc.problem(f"action {quote(_plain_id(ids, index))}: {detail}", index, name)
                     if doc.full:
                         break
             return pd.Categorical([None] * len(items))
@@ -621,7 +662,7 @@ def _column(name: str, values: Any, ids: np.ndarray, doc: Document) -> Any:
         out = object_array(values)
         out[pd.isna(out)] = None
         return out
-    doc.problem(f"{name!r} is not a column of an action", name)
+    doc.problem(f"{quote(name)} is not a column of an action", name)
     return object_array(values)
 
 
@@ -635,12 +676,12 @@ def _hashable(value: object) -> bool:
 
 def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, doc: Document) -> None:
     for index in np.flatnonzero(lo == NAT)[:_MAX_PROBLEMS].tolist():
-        doc.problem(f"action {_plain_id(ids, index)!r} has no start_date", index, "start_date")
+        doc.problem(f"action {quote(_plain_id(ids, index))} has no start_date", index, "start_date")
     for index in np.flatnonzero((hi < lo) & (hi != NAT))[:_MAX_PROBLEMS].tolist():
         doc.problem(
-            f"action {_plain_id(ids, index)!r}: end_date "
-            f"{format_instant(int(hi[index]), precision='us')!r} is before start_date "
-            f"{format_instant(int(lo[index]), precision='us')!r}",
+            f"action {quote(_plain_id(ids, index))}: end_date "
+            f"{quote(format_instant(int(hi[index]), precision='us'))} is before start_date "
+            f"{quote(format_instant(int(lo[index]), precision='us'))}",
             index,
             "end_date",
         )

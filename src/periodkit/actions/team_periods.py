@@ -25,7 +25,7 @@ import numpy as np
 
 from periodkit import kernels
 from periodkit.documents import Document, keys, short, values_at
-from periodkit.errors import ArgumentError
+from periodkit.errors import ArgumentError, quote
 from periodkit.periods import Period, PeriodRecord
 
 FIELDS = ("id", "team_id", "name", "start_date", "end_date", "created_at", "updated_at", "markers")
@@ -78,7 +78,7 @@ class TeamPeriods:
             # Only an id of the right type is compared: its text is what a path names.
             if type(identifier) is int or type(identifier) is str:
                 if str(identifier) in seen:
-                    doc.problem(f"period id {identifier!r} is repeated", "id")
+                    doc.problem(f"period id {quote(identifier)} is repeated", "id")
                 seen.add(str(identifier))
         doc.check()
         return cls(periods)

@@ -34,7 +34,15 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import CycleError, NotFoundError, Problem, ValidationError
+from periodkit.errors import (
+    CycleError,
+    NotFoundError,
+    Problem,
+    ValidationError,
+    describe_path,
+    problem_at,
+    quote,
+)
 from periodkit.graph.propagation import (
     ALWAYS,
     Atoms,
@@ -200,6 +208,9 @@ class _Entities:
 
 
 _NONE = np.empty(0, dtype=np.int64)
+#: How many cycle-closing dependencies of a list of records are spelled out; the
+#: rest are counted.
+MAX_CYCLES = 100
 #: The bounds a view shows for a relative that owns no period: all of time.
 _FOREVER = (parse_bound(None, "start"), parse_bound(None, "end"))
 
@@ -338,49 +349,74 @@ class EntityGraph:
         self._edges = None
 
     def _cycles(self) -> list[Problem]:
-        """A problem for each cycle among the loaded dependencies, at one of its dependencies."""
-        problems: list[Problem] = []
-        while True:
-            placed = np.concatenate(
-                layers(self._live_slots(), self._compiled()) or [np.empty(0, dtype=np.int64)]
-            )
-            if len(placed) == len(self._entities):
-                break
-            cycle = self._a_cycle(set(placed.astype(np.int64).tolist()))
-            problems.append(
-                {
-                    "pointer": self._entities.pointer(cycle[0], cycle[1]),
-                    "detail": "dependency closes a cycle: " + " -> ".join(cycle),
-                }
-            )
-            # Drop the dependency just reported, so that the next pass finds another cycle.
-            self._entities[cycle[0]].parents.pop(cycle[1])
-            self._entities[cycle[1]].children.discard(cycle[0])
-            self._edges = None
-        return problems
+        """A problem for each dependency that closes a cycle, up to ``MAX_CYCLES`` of them.
 
-    def _a_cycle(self, placed: set[int]) -> list[str]:
-        """A cycle among the entities Kahn's algorithm could not place, child first."""
-        # Every unplaced entity has an unplaced parent, so walking up must repeat.
-        entity = self._entities[
-            next(i for i, slot in self._entities.slot.items() if slot not in placed)
-        ]
-        walk: list[str] = []
-        while entity.id not in walk:
-            walk.append(entity.id)
-            entity = self._entities[
-                min(p for p in entity.parents if self._entities.slot[p] not in placed)
-            ]
-        cycle = walk[walk.index(entity.id) :]
-        return [*cycle, cycle[0]]
+        One pass: Kahn's algorithm places every entity outside a cycle, then an
+        iterative depth-first walk down the children of the rest finds each
+        dependency that leads back onto its own path (without those, no cycle
+        is left). Each is reported with the cycle it closes, child first.
+        """
+        edges = self._compiled()
+        slots = self._live_slots()
+        stuck = np.zeros(self._slots, dtype=bool)
+        stuck[slots] = True
+        for level in layers(slots, edges):
+            stuck[level] = False
+        if not stuck.any():
+            return []
+        inner = stuck[edges.child] & stuck[edges.parent]
+        pairs = np.unique(np.stack((edges.parent[inner], edges.child[inner]), axis=1), axis=0)
+        first = np.searchsorted(pairs[:, 0], np.arange(self._slots + 1)).tolist()
+        children = pairs[:, 1].tolist()
+        ids = {slot: entity_id for entity_id, slot in self._entities.slot.items()}
+        problems: list[Problem] = []
+        closing = 0
+        depth = [-1] * self._slots  # where a slot stands on the walk's path; -1 off it
+        done = [False] * self._slots
+        for root in np.flatnonzero(stuck).tolist():
+            if done[root]:
+                continue
+            path, next_edge = [root], [first[root]]
+            depth[root] = 0
+            while path:
+                node, at = path[-1], next_edge[-1]
+                if at == first[node + 1]:
+                    done[node], depth[node] = True, -1
+                    path.pop()
+                    next_edge.pop()
+                    continue
+                next_edge[-1] = at + 1
+                child = children[at]
+                if depth[child] >= 0:
+                    # child depends on node, which descends from child: a cycle.
+                    closing += 1
+                    if len(problems) < MAX_CYCLES:
+                        around = [ids[slot] for slot in path[: depth[child] : -1]]
+                        cycle = [ids[child], *around, ids[child]]
+                        problems.append(
+                            {
+                                "pointer": self._entities.pointer(ids[child], ids[node]),
+                                "detail": "dependency closes a cycle: " + describe_path(cycle),
+                            }
+                        )
+                elif not done[child]:
+                    depth[child] = len(path)
+                    path.append(child)
+                    next_edge.append(first[child])
+        if closing > len(problems):
+            more = closing - len(problems)
+            problems.append(
+                {"pointer": "", "detail": f"and {more:,} more dependencies close a cycle"}
+            )
+        return problems
 
     # --- structure changes ---------------------------------------------------
 
     def _entity(self, entity_id: str) -> _Entity:
-        try:
-            return self._entities[entity_id]
-        except (KeyError, TypeError):
-            raise NotFoundError("entity", entity_id) from None
+        # Only text is an id: anything else names nothing (and may not even hash).
+        if type(entity_id) is not str or entity_id not in self._entities:
+            raise NotFoundError("entity", entity_id)
+        return self._entities[entity_id]
 
     def add_entity(
         self,
@@ -401,7 +437,7 @@ class EntityGraph:
             {"id": entity_id, "type": type, "name": name, "team_id": team_id}
         )
         if not problems and entity_id in self._entities:
-            problems.append({"pointer": "/id", "detail": f"entity {entity_id!r} already exists"})
+            problems.append(problem_at(None, "id", f"entity {quote(entity_id)} already exists"))
         if problems:
             raise ValidationError(problems)
         entity = self._insert(entity_id, type, name, team_id)
@@ -483,8 +519,8 @@ class EntityGraph:
         ...
         periodkit.errors.NotFoundError: dependency 'a -> b' not found
         """
-        child = self._entity(child_id)
-        if parent_id not in child.parents:
+        child, parent = self._entity(child_id), self._entity(parent_id)
+        if parent.id not in child.parents:
             raise NotFoundError("dependency", f"{child_id} -> {parent_id}")
         del child.parents[parent_id]
         self._entities[parent_id].children.discard(child_id)
@@ -537,8 +573,8 @@ class EntityGraph:
         periodkit.errors.NotFoundError: period of entity 'a' 'q' not found
         """
         entity = self._entity(entity_id)
-        if period_id not in entity.periods:
-            raise NotFoundError(f"period of entity {entity_id!r}", period_id)
+        if type(period_id) is not str or period_id not in entity.periods:
+            raise NotFoundError(f"period of entity {quote(entity_id)}", period_id)
         del entity.periods[period_id]
         del self._owner[period_id]
         self._write_own([entity])
@@ -688,10 +724,7 @@ class EntityGraph:
         >>> graph.effective("a") == ~PeriodSet()
         True
         """
-        try:
-            slot = self._entities.slot[entity_id]
-        except (KeyError, TypeError):
-            raise NotFoundError("entity", entity_id) from None
+        slot = self._entity(entity_id).slot
         first, last = self._effective.span(slot)
         starts, ends = self._effective.vector_form()
         return PeriodSet._of_canonical(starts[first:last], ends[first:last])
@@ -744,7 +777,7 @@ class EntityGraph:
     # --- reading ---------------------------------------------------------------
 
     def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self._entities
+        return type(entity_id) is str and entity_id in self._entities
 
     def __len__(self) -> int:
         return len(self._entities)

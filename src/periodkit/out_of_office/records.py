@@ -23,13 +23,12 @@ sentence naming the field ("End at must be after start at").
 from __future__ import annotations
 
 import copy
-import reprlib
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
 import numpy as np
 
-from periodkit.errors import ParseError, Problem
+from periodkit.errors import ParseError, Problem, quote
 from periodkit.query.schema import Schema
 from periodkit.time import NEG_INF, POS_INF, parse_bound, parse_instants
 
@@ -97,11 +96,6 @@ def pointer(field: object, prefix: str = "") -> str:
     '/3/a~1b'
     """
     return f"{prefix}/{str(field).replace('~', '~0').replace('/', '~1')}"
-
-
-def quote(value: object) -> str:
-    """A value as a message quotes it, cut short whatever its size."""
-    return reprlib.repr(value)
 
 
 def positive_int(value: object) -> TypeGuard[int]:

@@ -37,7 +37,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import NotFoundError, Problem, QueryError, ValidationError
+from periodkit.errors import NotFoundError, Problem, QueryError, ValidationError, quote
 from periodkit.out_of_office.availability import AbsenceIndex
 from periodkit.out_of_office.records import (
     COLUMNS,
@@ -51,7 +51,6 @@ from periodkit.out_of_office.records import (
     check_record,
     pointer,
     positive_int,
-    quote,
     read_write,
 )
 from periodkit.periods import Period, PeriodSet
@@ -560,7 +559,7 @@ def predefined_filter(name: str, now: object) -> Predicate:
     """
     if name not in PREDEFINED:
         raise QueryError(
-            f"predefined filter {name!r} is unknown (expected {' or '.join(PREDEFINED)})"
+            f"predefined filter {quote(name)} is unknown (expected {' or '.join(PREDEFINED)})"
         )
     at = to_micros(now)
     return Predicate("end_at", PREDEFINED[name], Span(at, at))

@@ -27,6 +27,8 @@ from periodkit.errors import (
     QueryError,
     SortError,
     UnknownFieldError,
+    quote,
+    shorten,
 )
 from periodkit.query.ir import ORDERING_OPS, Op, Predicate, SortKey
 from periodkit.query.schema import Column, Schema, parse_count, parse_value
@@ -41,8 +43,8 @@ def _column(schema: Schema, name: object, location: str) -> Column:
     column = schema.lookup(name, fold=True)
     if column is None:
         if not isinstance(name, str):
-            raise BodyShapeError(f"{location} must be a field name, not {name!r}.", location)
-        raise UnknownFieldError(f"Field {name} is unknown.", location, names=[name])
+            raise BodyShapeError(f"{location} must be a field name, not {quote(name)}.", location)
+        raise UnknownFieldError(f"Field {shorten(name)} is unknown.", location, names=[name])
     return column
 
 
@@ -50,19 +52,19 @@ def _filter(schema: Schema, item: object, location: str) -> Predicate:
     parts = json_object(item, ("name", "value", "operation"), location)
     for key in ("name", "value"):
         if key not in parts:
-            raise BodyShapeError(f"{location} has no {key!r}.", location)
+            raise BodyShapeError(f"{location} has no {quote(key)}.", location)
     column = _column(schema, parts["name"], f"{location}/name")
     written = parts.get("operation", "=")
     op = _OPERATIONS.get(written) if isinstance(written, str) else None
     if op is None:
         raise OperatorError(
-            f"Operation {written!r} is unknown (expected one of {', '.join(_OPERATIONS)}).",
+            f"Operation {quote(written)} is unknown (expected one of {', '.join(_OPERATIONS)}).",
             f"{location}/operation",
             operator=str(written),
         )
     if op in ORDERING_OPS and not column.ordered:
         raise OperatorError(
-            f"Operation {written!r} is not allowed on field {column.name} of type "
+            f"Operation {quote(written)} is not allowed on field {column.name} of type "
             f"{column.data_type} (only = and <> are).",
             f"{location}/operation",
             operator=written,
@@ -85,7 +87,7 @@ def _sort_key(schema: Schema, item: object, location: str) -> SortKey:
         return SortKey(column.name)
     if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
         raise SortError(
-            f"Sort direction {direction!r} of field {column.name} is not asc or desc.",
+            f"Sort direction {quote(direction)} of field {column.name} is not asc or desc.",
             f"{location}/direction",
             names=[column.name],
         )
@@ -103,7 +105,7 @@ def _fields(schema: Schema, items: list[Any]) -> tuple[str, ...] | None:
 
 def _count(parts: dict[str, Any], key: str) -> int:
     raw = parts.get(key)
-    refusal = f"{key} {raw!r} is not a whole number >= 0."
+    refusal = f"{key} {quote(raw)} is not a whole number >= 0."
     return parse_count(raw, f"/{key}", refusal, default=0, least=0)
 
 

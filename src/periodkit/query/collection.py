@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from periodkit.query.ir import SortKey
+from periodkit.errors import ArgumentError, quote
+from periodkit.query.ir import INT64_MAX, SortKey, require_int
 from periodkit.query.schema import Schema
 
 
@@ -51,6 +52,34 @@ class Collection:
     schema: Schema = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        for name in ("filters", "sortable"):
+            value = getattr(self, name)
+            if not isinstance(value, Mapping) or not all(
+                isinstance(v, str) for v in value.values()
+            ):
+                raise ArgumentError(f"{name} {quote(value)} is not a mapping onto columns", name)
+        for name in ("fields", "default_fields", "default_sort"):
+            value = getattr(self, name)
+            kind = SortKey if name == "default_sort" else str
+            if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
+                raise ArgumentError(f"{name} {quote(value)} is not a tuple", name)
+        if not isinstance(self.lists, frozenset):
+            raise ArgumentError(f"lists {quote(self.lists)} is not a frozenset", "lists")
+        require_int("default_page_size", self.default_page_size, 1, INT64_MAX)
+        require_int("max_page_size", self.max_page_size, 1, INT64_MAX)
         object.__setattr__(self, "schema", Schema.of(self.columns))
         keys = [*self.sortable.values(), *(key.field for key in self.default_sort)]
         self.schema.require([*self.filters.values(), *keys], "filters and sort keys")
+
+
+def described(collection: object) -> Collection:
+    """``collection`` itself, refused unless it is a ``Collection``.
+
+    >>> described({"id": "int"})
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.ArgumentError: {'id': 'int'} is not a Collection
+    """
+    if not isinstance(collection, Collection):
+        raise ArgumentError(f"{quote(collection)} is not a Collection", "collection")
+    return collection

@@ -30,9 +30,9 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from periodkit.errors import BadValueError, QueryError
+from periodkit.errors import BadValueError, QueryError, quote, shorten
 from periodkit.query.frames import Frame, as_pandas
-from periodkit.query.ir import INT64_MIN, Predicate, SortKey, Span
+from periodkit.query.ir import INT64_MAX, INT64_MIN, Predicate, SortKey, Span
 from periodkit.query.schema import TEXT, Column, Schema
 from periodkit.time import NAT, to_micros_column
 
@@ -166,9 +166,11 @@ class Table:
     """
 
     def __init__(self, frame: pd.DataFrame, schema: Schema) -> None:
+        if not isinstance(frame, pd.DataFrame):
+            raise QueryError(f"{quote(frame)} is not a pandas DataFrame")
         missing = [c.name for c in schema.columns if c.name not in frame.columns]
         if missing:
-            raise QueryError(f"frame has no column(s) {missing!r} that the schema names")
+            raise QueryError(f"frame has no column(s) {quote(missing)} that the schema names")
         self.frame = frame
         self.schema = schema
         self._arrays: dict[str, _Array] = {}
@@ -206,12 +208,16 @@ class Table:
 
     def array(self, name: str) -> _Array:
         """A non-text column as a plain array and its nulls."""
+        column = self.column(name)
         if name not in self._arrays:
-            self._arrays[name] = _convert(self.column(name), self.frame[name])
+            self._arrays[name] = _convert(column, self.frame[name])
         return self._arrays[name]
 
     def codes(self, name: str, *, fold: bool) -> _Codes:
         """A text column as codes; with ``fold`` the codes are of the casefolded texts."""
+        self.column(name)
+        if not isinstance(fold, bool):
+            raise QueryError(f"fold={quote(fold)} is not a bool")
         key = (name, fold)
         if key not in self._codes:
             if fold:
@@ -276,10 +282,9 @@ def _convert(column: Column, series: pd.Series) -> _Array:
             return _Array(series.to_numpy().astype(np.int64, copy=False))
         ints = series.astype("Int64")
         return _Array(ints.to_numpy(dtype=np.int64, na_value=0), _null_mask(ints))
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise QueryError(
-            f"column {column.name!r} does not hold {column.data_type} values ({exc})"
-        ) from None
+    except (TypeError, ValueError, ArithmeticError) as exc:  # decimals raise their own
+        held = f"{column.data_type} values ({shorten(str(exc))})"
+        raise QueryError(f"column {quote(column.name)} does not hold {held}") from None
 
 
 def _null_mask(series: pd.Series) -> np.ndarray | None:
@@ -323,6 +328,37 @@ def _value_mask(table: Table, pred: Predicate) -> np.ndarray:
     return mask
 
 
+# The IR's values of each type (a date may be a number, a span of one microsecond).
+_FITS: dict[str, tuple[type, ...]] = {
+    "int": (int, float),
+    "float": (int, float),
+    "datetime": (Span, int),
+    "bool": (bool,),
+}
+
+
+def _check_value(column: Column, pred: Predicate) -> None:
+    """Refuse a value a grammar could not have produced for the column's type."""
+    listed = pred.op in ("in", "not_in")
+    if listed and not isinstance(pred.value, tuple | list):
+        raise BadValueError(
+            f"{pred.op} takes a tuple of values, not {quote(pred.value)}",
+            pred.field,
+            value=pred.value,
+        )
+    kinds = _FITS.get(column.type, (str,))
+    for value in pred.value if listed else (pred.value,):
+        fits = isinstance(value, kinds) and (column.type == "bool" or not isinstance(value, bool))
+        # Whole numbers are int64, as the columns they are compared with.
+        fits = fits and (not isinstance(value, int) or INT64_MIN <= value <= INT64_MAX)
+        if (value is not None or listed) and not fits:
+            raise BadValueError(
+                f"Value {quote(value)} is not a {column.data_type} value for field {column.name}",
+                pred.field,
+                value=value,
+            )
+
+
 def _null_of(table: Table, field: str) -> np.ndarray:
     if table.column(field).type in TEXT:
         return table.codes(field, fold=False).codes < 0
@@ -344,7 +380,9 @@ def predicate_mask(table: Table, pred: Predicate, *, fold_case: bool = False) ->
         return null.copy() if pred.op == "is_null" else ~null
     if pred.value is None:
         return np.zeros(len(table), dtype=bool)
-    if table.column(pred.field).type in TEXT:
+    column = table.column(pred.field)
+    _check_value(column, pred)
+    if column.type in TEXT:
         return _text_mask(table, pred, fold_case)
     return _value_mask(table, pred)
 
@@ -503,6 +541,8 @@ def evaluate(query: Question, source: Table | Frame, *, top_k: bool = True) -> p
     table = source if isinstance(source, Table) else _table_for(query, source)
     positions = run(query, table, top_k=top_k).positions
     names = query.fields if query.fields else table.schema.names
+    for name in names:
+        table.column(name)  # a name outside the schema is refused, not a KeyError
     frame = table.frame
     # Projection last: only the selected rows of the requested columns are copied.
     return pd.DataFrame(

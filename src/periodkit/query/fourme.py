@@ -33,8 +33,10 @@ from periodkit.errors import (
     OperatorError,
     SortError,
     UnknownFieldError,
+    listing,
+    quote,
 )
-from periodkit.query.collection import Collection
+from periodkit.query.collection import Collection, described
 from periodkit.query.ir import Op, Page, Predicate, SortKey
 from periodkit.query.schema import TEXT, Column, parse_count, parse_value
 from periodkit.query.select import Query
@@ -68,7 +70,9 @@ def _part(typed: Column, raw: str, written: str, where: str) -> object:
     """
     if not written:
         raise BadValueError(
-            f"Value {raw!r} of field '{typed.name}' has no value {where}", typed.name, value=raw
+            f"Value {quote(raw)} of field '{typed.name}' has no value {where}",
+            typed.name,
+            value=raw,
         )
     return parse_value(typed, written, typed.name)
 
@@ -88,7 +92,7 @@ def _filter(collection: Collection, name: str, raw: str) -> list[Predicate]:
         comparison = _COMPARISON.fullmatch(text)
         if comparison is None:
             raise BadValueError(
-                f"Value {raw!r} of field '{name}' is not one or two comparisons "
+                f"Value {quote(raw)} of field '{name}' is not one or two comparisons "
                 "such as >=2019-11-01 or >2019-11-01<2019-12-01",
                 name,
                 value=raw,
@@ -121,7 +125,7 @@ def _page_number(name: str, raw: str | None, default: int) -> int:
     return parse_count(
         raw,
         name,
-        f"Parameter '{name}' must be an integer, not {raw!r}",
+        f"Parameter '{name}' must be an integer, not {quote(raw)}",
         default=default,
         least=1,
         below=f"Parameter '{name}' cannot be less than 1",
@@ -166,13 +170,14 @@ def parse_fourme(params: Params, collection: Collection) -> FourMeRequest:
     ...
     periodkit.errors.FilterNotAllowedError: Filtering not allowed on fields: reason
     """
+    collection = described(collection)
     given = pairs(params)
     options = {name: value for name, value in given if name in _RESERVED}
     conditions = [(name, value) for name, value in given if name not in _RESERVED]
     known = set(collection.fields) | set(collection.filters)
     unknown = _unique([n for n, _ in conditions if n not in known])
     if unknown:
-        raise UnknownFieldError(f"Unknown fields: {', '.join(unknown)}", unknown[0], names=unknown)
+        raise UnknownFieldError(f"Unknown fields: {listing(unknown)}", unknown[0], names=unknown)
     refused = _unique([n for n, _ in conditions if n not in collection.filters])
     if refused:
         raise FilterNotAllowedError(
@@ -183,7 +188,7 @@ def parse_fourme(params: Params, collection: Collection) -> FourMeRequest:
     requested = _names(options.get("fields", ""))
     strange = _unique([n for n in requested if n not in collection.fields])
     if strange:
-        raise UnknownFieldError(f"Unknown fields: {', '.join(strange)}", "fields", names=strange)
+        raise UnknownFieldError(f"Unknown fields: {listing(strange)}", "fields", names=strange)
     fields = tuple(_unique(["id", *requested])) if requested else collection.default_fields
 
     number = _page_number("page", options.get("page"), 1)

@@ -14,12 +14,15 @@ these nodes import nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
+
+from periodkit.errors import ArgumentError, quote
 
 #: The range of the IR's whole numbers: an ``int`` field's values, offsets, limits.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 Op = Literal["eq", "ne", "gt", "ge", "lt", "le", "in", "not_in", "is_null", "not_null"]
+OPS = frozenset(get_args(Op))
 #: The operators that order values; a null never satisfies them.
 ORDERING_OPS = frozenset({"gt", "ge", "lt", "le"})
 
@@ -30,6 +33,10 @@ class Span:
 
     first: int
     last: int
+
+    def __post_init__(self) -> None:
+        for name in ("first", "last"):
+            require_int(name, getattr(self, name), INT64_MIN, INT64_MAX)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,13 @@ class Predicate:
     op: Op
     value: Any = None
 
+    def __post_init__(self) -> None:
+        _require_name(self.field)
+        if not isinstance(self.op, str) or self.op not in OPS:
+            raise ArgumentError(
+                f"op {quote(self.op)} is unknown (expected one of {', '.join(sorted(OPS))})", "op"
+            )
+
 
 @dataclass(frozen=True)
 class SortKey:
@@ -50,6 +64,11 @@ class SortKey:
 
     field: str
     descending: bool = False
+
+    def __post_init__(self) -> None:
+        _require_name(self.field)
+        if not isinstance(self.descending, bool):
+            raise ArgumentError(f"descending={quote(self.descending)} is not a bool", "descending")
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,10 @@ class Page:
 
     number: int
     size: int
+
+    def __post_init__(self) -> None:
+        require_int("number", self.number, 1, INT64_MAX)
+        require_int("size", self.size, 1, INT64_MAX)
 
     @property
     def offset(self) -> int:
@@ -79,4 +102,24 @@ class Page:
         >>> Page(number=2, size=10).total_pages(13)
         2
         """
+        require_int("total", total, 0, INT64_MAX)
         return -(-total // self.size)
+
+
+def _require_name(field: object) -> None:
+    if not isinstance(field, str):
+        raise ArgumentError(f"field {quote(field)} is not a field name (a string)", "field")
+
+
+def require_int(name: str, value: object, least: int, most: int) -> None:
+    """Refuse ``value`` unless it is an ``int`` (not a bool) from ``least`` to ``most``.
+
+    >>> require_int("offset", -1, 0, INT64_MAX)
+    Traceback (most recent call last):
+    ...
+    periodkit.errors.ArgumentError: offset=-1 is not a whole number from 0 to 9223372036854775807
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+        raise ArgumentError(
+            f"{name}={quote(value)} is not a whole number from {least} to {most}", name
+        )

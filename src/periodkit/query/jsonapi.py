@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from periodkit.errors import UnknownFieldError
-from periodkit.query.collection import Collection
+from periodkit.errors import UnknownFieldError, quote
+from periodkit.query.collection import Collection, described
 from periodkit.query.ir import Page, Predicate
 from periodkit.query.schema import parse_count, parse_value
 from periodkit.query.select import Query
@@ -37,7 +37,7 @@ def _page_part(name: str, raw: str | None, default: int, most: int | None) -> in
     return parse_count(
         raw,
         f"/{name}",
-        f"{name} must be a whole number {allowed}, not {raw!r}.",
+        f"{name} must be a whole number {allowed}, not {quote(raw)}.",
         default=default,
         least=1,
         most=most,
@@ -61,12 +61,13 @@ def parse_jsonapi(params: Params, collection: Collection) -> JsonApiRequest:
     ...
     periodkit.errors.UnknownFieldError: Parameter 'colour' is not supported ...
     """
+    collection = described(collection)
     expected = [*collection.filters, "page[number]", "page[size]"]
     values: dict[str, list[str]] = {}
     for name, value in pairs(params):
         if name not in expected:
             raise UnknownFieldError(
-                f"Parameter {name!r} is not supported (expected {', '.join(expected)}).",
+                f"Parameter {quote(name)} is not supported (expected {', '.join(expected)}).",
                 f"/{name}",
                 names=[name],
             )

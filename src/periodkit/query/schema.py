@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from periodkit.errors import BadValueError, PagingError, ParseError, QueryError
+from periodkit.errors import BadValueError, PagingError, ParseError, QueryError, quote
 from periodkit.query.ir import INT64_MAX, INT64_MIN, Span
 from periodkit.time import span_micros
 
@@ -74,19 +74,19 @@ class Schema:
         if isinstance(types, Schema):
             return types
         if not isinstance(types, Mapping):
-            raise QueryError(f"schema {types!r} is not a mapping of field names to type names")
+            raise QueryError(f"schema {quote(types)} is not a mapping of field names to type names")
         columns = []
         for name, written in types.items():
-            kind = written.lower() if isinstance(written, str) else written
-            if kind not in TYPES:
+            kind = written.lower() if isinstance(written, str) else None
+            if not isinstance(name, str) or kind not in TYPES:
                 raise QueryError(
-                    f"type {written!r} of field {name!r} is unknown "
+                    f"type {quote(written)} of field {quote(name)} is unknown "
                     f"(expected one of {', '.join(TYPES)})"
                 )
             columns.append(Column(str(name), kind, written))
         folded = [c.name.casefold() for c in columns]
         if len(set(folded)) != len(folded):
-            raise QueryError(f"schema names {list(types)!r} differ only in case")
+            raise QueryError(f"schema names {quote(list(types))} differ only in case")
         return cls(tuple(columns))
 
     @property
@@ -106,7 +106,7 @@ class Schema:
         """
         found = self.lookup(name)
         if found is None:
-            raise QueryError(f"field {name!r} is not in the schema {list(self.names)!r}")
+            raise QueryError(f"field {quote(name)} is not in the schema {quote(list(self.names))}")
         return found
 
     def require(self, names: Iterable[str], what: str) -> None:
@@ -117,10 +117,12 @@ class Schema:
         ...
         periodkit.errors.QueryError: sort keys name ['person_id'], which the schema ['id'] lacks
         """
+        if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+            raise QueryError(f"{what} {quote(names)} are not a list of names")
         missing = [name for name in names if self.lookup(name) is None]
         if missing:
             raise QueryError(
-                f"{what} name {missing!r}, which the schema {list(self.names)!r} lacks"
+                f"{what} name {quote(missing)}, which the schema {quote(list(self.names))} lacks"
             )
 
     def lookup(self, name: object, *, fold: bool = False) -> Column | None:
@@ -218,7 +220,7 @@ def parse_count(
 
 def _bad(column: Column, raw: object, expected: str, location: str | None) -> BadValueError:
     return BadValueError(
-        f"Value {raw!r} is not valid for field {column.name} of type {column.data_type} "
+        f"Value {quote(raw)} is not valid for field {column.name} of type {column.data_type} "
         f"(expected {expected}).",
         location,
         value=raw,

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from periodkit.errors import ArgumentError, quote
 from periodkit.query.evaluate import Result, Table, evaluate, run
 from periodkit.query.frames import Frame
-from periodkit.query.ir import Predicate, SortKey
+from periodkit.query.ir import INT64_MAX, Predicate, SortKey, require_int
 from periodkit.query.schema import Schema
 
 
@@ -38,6 +39,25 @@ class Query:
     limit: int | None = None
     fold_case: bool = False
     schema: Schema | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name, kind in (("where", Predicate), ("order", SortKey)):
+            items = getattr(self, name)
+            if not isinstance(items, tuple) or not all(isinstance(i, kind) for i in items):
+                raise ArgumentError(
+                    f"{name} {quote(items)} is not a tuple of {kind.__name__}s", name
+                )
+        if self.fields is not None and (
+            not isinstance(self.fields, tuple) or not all(isinstance(f, str) for f in self.fields)
+        ):
+            raise ArgumentError(f"fields {quote(self.fields)} is not a tuple of names", "fields")
+        require_int("offset", self.offset, 0, INT64_MAX)
+        if self.limit is not None:
+            require_int("limit", self.limit, 0, INT64_MAX)
+        if not isinstance(self.fold_case, bool):
+            raise ArgumentError(f"fold_case={quote(self.fold_case)} is not a bool", "fold_case")
+        if self.schema is not None and not isinstance(self.schema, Schema):
+            raise ArgumentError(f"schema {quote(self.schema)} is not a Schema", "schema")
 
     def run(self, table: Table | Frame) -> Result:
         """The matching positions (in order, sliced) and the number of matches before slicing.

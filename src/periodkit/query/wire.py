@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from periodkit.documents import Document, short
-from periodkit.errors import BodyShapeError
+from periodkit.errors import BodyShapeError, quote
 
 Params = Mapping[str, Any] | Iterable[tuple[str, Any]] | None
 
@@ -56,7 +56,7 @@ def pairs(params: Params) -> list[tuple[str, str]]:
     else:
         raise BodyShapeError(
             "The request parameters must be decoded (name, value) pairs or a mapping, "
-            f"not {short(params)}.",
+            f"not {quote(params)}.",
             None,
         )
     found: list[tuple[str, str]] = []
@@ -64,12 +64,22 @@ def pairs(params: Params) -> list[tuple[str, str]]:
         # Checked here so that a malformed item is a periodkit error, not an unpacking one.
         if not isinstance(item, list | tuple) or len(item) != 2:
             raise BodyShapeError(
-                f"Request parameter {index} must be a (name, value) pair, not {item!r}.", None
+                f"Request parameter {index} must be a (name, value) pair, not {quote(item)}.", None
             )
         name, value = item
         values = value if isinstance(value, list | tuple) else [value]
-        found.extend((str(name), "" if v is None else str(v)) for v in values)
+        found.extend((_text(name), "" if v is None else _text(v)) for v in values)
     return found
+
+
+def _text(value: object) -> str:
+    """A parameter's name or value as text: only text and plain numbers convert."""
+    if isinstance(value, str):
+        return value
+    # A number of more digits than any parameter holds would take long to write out.
+    if isinstance(value, int | float) and not (isinstance(value, int) and value.bit_length() > 256):
+        return str(value)
+    raise BodyShapeError(f"Request parameter {quote(value)} is not text or a number.", None)
 
 
 def json_object(value: object, allowed: Iterable[str], location: str) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from periodkit.actions import ActionTable, TeamPeriods
 from periodkit.actions.table import FIELDS as ACTION_FIELDS
 from periodkit.actions.table import TIMESTAMP_FIELDS
 from periodkit.documents import Document, keys, loads, short
-from periodkit.errors import ParseError, PeriodkitError, QueryError, ValidationError
+from periodkit.errors import ParseError, PeriodkitError, QueryError, ValidationError, shorten
 from periodkit.graph import EntityGraph
 from periodkit.out_of_office import OutOfOfficeStore
 from periodkit.periods import PeriodRecord
@@ -208,7 +208,12 @@ def read_document(source: Mapping[str, Any] | str | os.PathLike[str]) -> Any:
     except ValidationError as exc:
         detail = exc.problems[0]["detail"]
     raise ValidationError(
-        [{"pointer": "", "detail": f"cannot read the dataset {str(source)!r}: {detail}"}]
+        [
+            {
+                "pointer": "",
+                "detail": f"cannot read the dataset {short(str(source))}: {shorten(detail)}",
+            }
+        ]
     )
 
 

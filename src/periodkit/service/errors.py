@@ -39,6 +39,7 @@ from periodkit.errors import (
     Problem,
     QueryError,
     ValidationError,
+    quote,
 )
 
 #: The APIs the service answers, one per group of routes.
@@ -53,7 +54,7 @@ class RouteNotFoundError(RequestError):
     """No route has this path."""
 
     def __init__(self, path: str) -> None:
-        super().__init__(f"no route for path {path!r}")
+        super().__init__(f"no route for path {quote(path)}")
 
 
 class MethodNotAllowedError(RequestError):
@@ -61,8 +62,9 @@ class MethodNotAllowedError(RequestError):
 
     def __init__(self, method: str, path: str, allow: Sequence[str]) -> None:
         self.allow = list(allow)
+        allowed = ", ".join(self.allow)
         super().__init__(
-            f"method {method!r} is not allowed on {path!r} (allowed: {', '.join(self.allow)})"
+            f"method {quote(method)} is not allowed on {quote(path)} (allowed: {allowed})"
         )
 
 

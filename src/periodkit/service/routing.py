@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from periodkit.documents import loads
-from periodkit.errors import BodyShapeError, UnknownFieldError, ValidationError
+from periodkit.errors import BodyShapeError, UnknownFieldError, ValidationError, quote
 from periodkit.service.auth import Grant
 from periodkit.service.dataset import Dataset
 from periodkit.service.errors import Api, MethodNotAllowedError, RouteNotFoundError
@@ -86,7 +86,7 @@ class Request:
             if name not in names:
                 expected = ", ".join(names) or "no parameters"
                 raise UnknownFieldError(
-                    f"Parameter {name!r} is not supported (expected {expected}).",
+                    f"Parameter {quote(name)} is not supported (expected {expected}).",
                     name,
                     names=[name],
                 )
@@ -101,7 +101,7 @@ class Request:
         """
         values = [value for key, value in self.params if key == name]
         if len(values) > 1:
-            raise BodyShapeError(f"Parameter {name!r} is given twice.", name)
+            raise BodyShapeError(f"Parameter {quote(name)} is given twice.", name)
         return values[0] if values else None
 
     def json(self) -> Any:
@@ -264,14 +264,14 @@ def params_of(query: object) -> list[tuple[str, str]]:
         return parse_qsl(query.lstrip("?"), keep_blank_values=True, errors="replace")
     if not isinstance(query, Mapping):
         raise BodyShapeError(
-            f"The query must be a query string or a mapping, not {query!r:.80}.", None
+            f"The query must be a query string or a mapping, not {quote(query)}.", None
         )
     found = []
     for name, value in query.items():
         for item in value if isinstance(value, list | tuple) else [value]:
             if not isinstance(name, str) or not isinstance(item, str):
                 raise BodyShapeError(
-                    f"Parameter {name!r:.80} has value {item!r:.80}, expected text.", str(name)
+                    f"Parameter {quote(name)} has value {quote(item)}, expected text.", str(name)
                 )
             found.append((name, item))
     return found

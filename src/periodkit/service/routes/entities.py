@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from periodkit.errors import BodyShapeError, NotFoundError, ValidationError, problem_at
+from periodkit.errors import (
+    BodyShapeError,
+    NotFoundError,
+    ValidationError,
+    problem_at,
+    quote,
+)
 from periodkit.service.routing import Request, Response, Route
 
 
@@ -46,10 +52,10 @@ def _body(request: Request) -> dict[str, Any]:
     except BodyShapeError as exc:
         raise ValidationError([{"pointer": "", "detail": exc.message}]) from None
     if not isinstance(body, dict):
-        detail = f"The body must be a JSON object, not {body!r:.80}."
+        detail = f"The body must be a JSON object, not {quote(body)}."
         raise ValidationError([{"pointer": "", "detail": detail}])
     strangers = [
-        problem_at(None, str(key), f"{key!r:.80} is not a field of the body (expected periods).")
+        problem_at(None, str(key), f"{quote(key)} is not a field of the body (expected periods).")
         for key in body
         if key != "periods"
     ]

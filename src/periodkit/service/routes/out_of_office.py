@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from periodkit.errors import BodyShapeError
+from periodkit.errors import BodyShapeError, quote
 from periodkit.out_of_office import COLUMNS, OutOfOfficeStore, predefined_filter
 from periodkit.query import Collection, SortKey, parse_fourme
 from periodkit.service.routing import Request, Response, Route
@@ -151,7 +151,7 @@ def _object(request: Request) -> dict[str, Any]:
     """The request's body, which must be a JSON object."""
     body = request.json()
     if not isinstance(body, dict):
-        raise BodyShapeError(f"The body must be a JSON object, not {body!r:.80}.", "")
+        raise BodyShapeError(f"The body must be a JSON object, not {quote(body)}.", "")
     return body
 
 

@@ -24,6 +24,7 @@ from periodkit.errors import (
     NotFoundError,
     ParseError,
     QueryError,
+    quote,
 )
 from periodkit.periods import Period, PeriodRecord
 from periodkit.service.dataset import period_record
@@ -57,12 +58,13 @@ def period_of(periods: TeamPeriods, period_id: str) -> PeriodRecord:
     if periods.whole_ids:
         if not _DIGITS.fullmatch(period_id):
             raise InvalidPeriodIdError(
-                f"period_id {period_id!r} is not a period id (expected a whole number such as 42)"
+                f"period_id {quote(period_id)} is not a period id "
+                "(expected a whole number such as 42)"
             )
         found = periods.find(str(int(period_id)))
     elif not _TOKEN.fullmatch(period_id):
         raise InvalidPeriodIdError(
-            f"period_id {period_id!r} is not a period id "
+            f"period_id {quote(period_id)} is not a period id "
             "(expected 1 to 128 letters, digits or '.', '_', '~', '-')"
         )
     if found is None:
@@ -88,13 +90,13 @@ def form_fields(value: str | None) -> list[str] | None:
     items = _decode_json(value)
     if not isinstance(items, list):
         raise InvalidFormFieldsError(
-            f"form_fields {value!r} is not a JSON array of strings such as {_EXAMPLE}"
+            f"form_fields {quote(value)} is not a JSON array of strings such as {_EXAMPLE}"
         )
     names: dict[str, None] = {}
     for index, item in enumerate(items):
         if not isinstance(item, str) or not item:
             raise InvalidFormFieldsError(
-                f"form_fields item {index} is {item!r}, expected a non-empty string"
+                f"form_fields item {index} is {quote(item)}, expected a non-empty string"
             )
         names.setdefault(item)
     return list(names)
@@ -109,7 +111,7 @@ def _decode_json(text: str) -> Any:
         except (ValueError, RecursionError):
             continue
     raise InvalidFormFieldsError(
-        f"form_fields {text!r} is not a JSON array of strings such as {_EXAMPLE} (URL-encoded)"
+        f"form_fields {quote(text)} is not a JSON array of strings such as {_EXAMPLE} (URL-encoded)"
     )
 
 
@@ -171,7 +173,7 @@ def _range_side(value: str | None, name: str, side: int) -> int:
     try:
         return span_micros(value)[side]
     except ParseError as exc:
-        raise QueryError(f"{name} {value!r} is not a date: {exc}", name) from None
+        raise QueryError(f"{name} {quote(value)} is not a date: {exc}", name) from None
 
 
 def list_periods(request: Request) -> Response:
@@ -184,7 +186,7 @@ def list_periods(request: Request) -> Response:
     start, end = request.param("start_date"), request.param("end_date")
     lo, hi = _range_side(start, "start_date", 0), _range_side(end, "end_date", 1)
     if lo > hi:
-        raise QueryError(f"start_date {start!r} is after end_date {end!r}", "start_date")
+        raise QueryError(f"start_date {quote(start)} is after end_date {quote(end)}", "start_date")
     periods = request.data.periods.overlapping(
         Period.from_micros(lo, hi), team_id=request.grant.team_id
     )

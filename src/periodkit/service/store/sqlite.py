@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from periodkit.errors import quote
 from periodkit.service.dataset import KEYS, Dataset, load
 from periodkit.service.store.base import Changes, Source, StoreError
 
@@ -68,7 +69,7 @@ class SQLiteStore:
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {self.path!r}: {exc}") from None
+            raise StoreError(f"cannot open the store {quote(self.path)}: {exc}") from None
         self._lock = threading.RLock()
         self._version = -1
         self._seen = 0
@@ -80,7 +81,7 @@ class SQLiteStore:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"the store {self.path!r} has schema version {version}; this periodkit "
+                    f"the store {quote(self.path)} has schema version {version}; this periodkit "
                     f"knows versions up to {SCHEMA_VERSION}"
                 )
             for number in range(version, SCHEMA_VERSION):
@@ -101,7 +102,7 @@ class SQLiteStore:
         try:
             return self._open(source)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the store {self.path!r}: {exc}") from None
+            raise StoreError(f"cannot read the store {quote(self.path)}: {exc}") from None
 
     def _open(self, source: Source | None) -> Dataset:
         with self._lock:
@@ -109,7 +110,7 @@ class SQLiteStore:
             try:
                 if not self.filled():
                     if source is None:
-                        raise StoreError(f"the store {self.path!r} is empty: give a dataset")
+                        raise StoreError(f"the store {quote(self.path)} is empty: give a dataset")
                     data = load(source)
                     self._fill(data.dump())
                 else:

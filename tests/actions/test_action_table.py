@@ -1,5 +1,7 @@
 """ActionTable against plain Python: selection, construction, projection and memory."""
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -432,3 +434,10 @@ def test_arrow_and_polars_frames_read_every_column_as_pandas_does():
             assert [None if pd.isna(v) else v for v in left] == [
                 None if pd.isna(v) else v for v in right
             ], name
+
+
+def test_a_signalling_nan_id_is_refused_as_a_missing_id_not_a_crash():
+    # Found by the hostile-input tests: pandas' isna raises on Decimal("sNaN").
+    with pytest.raises(ValidationError) as caught:
+        ActionTable.from_arrays([Decimal("sNaN"), "b", None], [0, 1, 2])
+    assert [p["pointer"] for p in caught.value.problems] == ["/0/id", "/2/id"]

@@ -25,6 +25,7 @@ per 64 actions, and the values of those actions only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Literal
@@ -154,7 +155,7 @@ class ActionTable:
         id_array = _id_array(ids) if isinstance(ids, list | tuple) else np.asarray(ids)
         doc = Document(limit=_MAX_PROBLEMS)
         # Checked here so that frames and arrays agree with records: an action needs an id.
-        for index in np.flatnonzero(pd.isna(id_array))[:_MAX_PROBLEMS].tolist():
+        for index in np.flatnonzero(_missing(id_array))[:_MAX_PROBLEMS].tolist():
             doc.problem(_NO_ID, index, "id")
         lo = _vector(starts, "start_date", id_array, doc.problems)
         hi = _vector(starts if ends is None else ends, "end_date", id_array, doc.problems)
@@ -586,6 +587,28 @@ def _field(rows: list[Any], name: str) -> list[Any]:
     if set(map(type, rows)) <= {dict}:
         return list(map(dict.get, rows, repeat(name)))
     return [record.get(name) for record in rows]
+
+
+def _missing(ids: np.ndarray) -> np.ndarray:
+    """A mask of the ids that are missing (None, NaN, NaT).
+
+    ``pd.isna`` raises on a signalling-NaN ``Decimal``, which compares with
+    nothing; only then is each id looked at on its own.
+    """
+    try:
+        return np.asarray(pd.isna(ids), dtype=bool)
+    except ArithmeticError:
+        return np.fromiter(
+            (
+                i is None
+                or i is pd.NaT
+                or (isinstance(i, float) and i != i)
+                or (isinstance(i, Decimal) and i.is_nan())
+                for i in ids
+            ),
+            dtype=bool,
+            count=len(ids),
+        )
 
 
 def _id_array(ids: Sequence[Any]) -> np.ndarray:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -194,10 +194,17 @@ class ActionTable:
         doc.check()
         # The common case, plain records with an id and an object or no form, is seen
         # column by column; any other is read record by record to name each problem.
-        plain = (
-            set(map(type, rows)) <= {dict} and set().union(*map(dict.keys, rows)) <= _RECORD_KEYS
-        )
-        field: dict[str, Any] = {name: _field(rows, name) for name in FIELDS} if plain else {}
+        # One set of every key (chained, not a union of a million key views) also tells
+        # which fields no record has: those columns are all None without a pass.
+        names = set(chain.from_iterable(rows)) if set(map(type, rows)) <= {dict} else None
+        plain = names is not None and names <= _RECORD_KEYS
+        field: dict[str, Any] = {}
+        if names is not None and plain:
+            none = [None] * len(rows)
+            field = {
+                name: list(map(dict.get, rows, repeat(name))) if name in names else none
+                for name in FIELDS
+            }
         if not plain or None in field["id"] or not set(map(type, field["form"])) <= _FORM_TYPES:
             for _, record in doc.each(rows):
                 if doc.mapping(record, _RECORD_KEYS):

@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, cast
 
@@ -483,7 +483,7 @@ def _fields_known(
 ) -> None:
     """Each field of the records of one OID is a field of its class (or ``oid``)."""
     allowed = {"oid", *kind.schema.names}
-    if set().union(*map(dict.keys, rows)) <= allowed:
+    if set(chain.from_iterable(rows)) <= allowed:
         return
     for index, row in zip(where, rows, strict=True):
         for name in row.keys() - allowed:

@@ -330,7 +330,7 @@ def _activity_value(draw: st.DrawFn, kind: str, min_year: int, max_year: int) ->
 def activity_bodies(
     schema: Any, *, min_year: int = 2019, max_year: int = 2020, max_filters: int = 3
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid seed-004 POST bodies over ``schema``: filters, sort, fields, offset, limit.
+    """Valid Activities POST bodies over ``schema``: filters, sort, fields, offset, limit.
 
     Field names come in mixed case, numbers sometimes as text, dates partial
     (``date_texts``), directions in any case or absent, null values with
@@ -424,7 +424,7 @@ def action_tables(
         pool = draw(st.lists(span, min_size=1, max_size=4))
         rows = draw(st.lists(st.sampled_from(pool) | span, max_size=max_size))
         # Bounds are int64 microseconds, which only from_arrays reads: in a record a
-        # whole number is not an instant (SPEC section 1).
+        # whole number is not an instant.
         return ActionTable.from_arrays(
             [f"a{index}" for index in range(len(rows))],
             np.array([p.lo for p in rows], dtype=np.int64),
@@ -447,7 +447,7 @@ def entity_graphs(
     min_year: int = 2000,
     max_year: int = 2030,
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
-    """Dataset ``entities`` lists (SPEC section 6) whose dependencies form a random DAG.
+    """Dataset ``entities`` lists whose dependencies form a random DAG.
 
     Entities ``e0``, ``e1``, ... depend only on earlier ones, on up to
     ``max_parents`` parents of the given ``types`` (a parent may appear twice,

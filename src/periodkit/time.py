@@ -437,7 +437,7 @@ def format_instant(
     """Write one instant in a dialect; digits past the precision are cut, never rounded.
 
     ``iso`` writes ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (``precision="us"`` keeps six
-    digits, as seed 003 does) and ``None`` (JSON ``null``) for an infinity.
+    digits, as the actions API does) and ``None`` (JSON ``null``) for an infinity.
     ``entity`` writes ``YYYY-MM-DD HH:MM:SS`` and the sentinels for infinities.
     Accepts every scalar ``parse_instant`` accepts, and int microseconds.
 

@@ -1,6 +1,6 @@
 """Actions as a columnar table, and the projection of their custom fields.
 
-An ``ActionTable`` keeps one array per field of SPEC section 4. Start and end
+An ``ActionTable`` keeps one array per action field. Start and end
 are int64 microseconds held sorted by start (with the permutation back to
 the input order, or nothing when the input was already sorted), so that the
 kernels of ``periodkit.kernels`` answer ``during`` with binary searches.
@@ -180,7 +180,7 @@ class ActionTable:
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> ActionTable:
-        """A table from the dataset's action records (SPEC section 6), dates as ISO text.
+        """A table from the dataset's action records, dates as ISO text.
 
         Every problem found is reported at once, located as ``/<index>/<field>``.
 
@@ -216,7 +216,7 @@ class ActionTable:
                     break
             doc.check()
             field = {name: _field(rows, name) for name in FIELDS}
-        # In a record only ISO text and date objects are instants (SPEC section 1): as
+        # In a record only ISO text and date objects are instants: as
         # object arrays, whole numbers are rejected as such rather than read the way
         # from_arrays reads a list of ints, as microseconds.
         for name in ("start_date", "end_date", *TIMESTAMP_FIELDS):
@@ -241,7 +241,7 @@ class ActionTable:
 
     @classmethod
     def from_frame(cls, frame: Frame) -> ActionTable:
-        """A table from a DataFrame with one column per action field (SPEC section 4).
+        """A table from a DataFrame with one column per action field.
 
         Datetime columns may be naive (read as UTC) or aware; ``form`` holds
         one mapping (or a missing value) per action. A pyarrow Table or a

@@ -3,7 +3,7 @@
 An entity is valid at t when its own validity holds at t (the union of its
 owned periods; always, when it owns none) and, for every type of parent it
 has, at least one parent of that type is valid at t through a dependency
-whose span holds at t (SPEC section 3). A subscription needs its person AND
+whose span holds at t. A subscription needs its person AND
 its action; an action offered by two offices needs either office.
 
 Effective validity is kept for every entity at all times. Loading computes
@@ -270,7 +270,7 @@ class EntityGraph:
 
     @classmethod
     def from_records(cls, records: object) -> EntityGraph:
-        """A graph from the dataset's ``entities`` list (SPEC section 6).
+        """A graph from the dataset's ``entities`` list.
 
         Raises ``ValidationError`` listing every problem (JSON pointers into
         the list, such as ``/3/periods/0/end_date``), cycles included. Every
@@ -530,7 +530,7 @@ class EntityGraph:
     # --- periods ---------------------------------------------------------------
 
     def update(self, entity_id: str, periods: object) -> list[str]:
-        """Upsert owned periods by ``period_id`` (seed 001 PUT); the ids written, in order.
+        """Upsert owned periods by ``period_id`` (the update route); the ids written, in order.
 
         A period without ``period_id`` gets a new one; an omitted date is that
         side's infinity; ``data`` is kept when not given. Nothing is deleted.
@@ -718,7 +718,7 @@ class EntityGraph:
         return finished[::-1]
 
     def effective(self, entity_id: str) -> PeriodSet:
-        """The effective validity of one entity (SPEC section 3).
+        """The effective validity of one entity (the rule in the module docstring).
 
         >>> graph = EntityGraph.from_records([{"id": "a"}])
         >>> graph.effective("a") == ~PeriodSet()
@@ -815,7 +815,7 @@ class EntityGraph:
         }
 
     def view(self, entity_id: str, visible: Callable[[Any], bool] | None = None) -> dict[str, Any]:
-        """The seed-001 view document of one entity: ``owned``, ``child`` and ``parent``.
+        """The view document of one entity: ``owned``, ``child`` and ``parent``.
 
         ``child`` lists every descendant and ``parent`` every ancestor, each
         under its id with one entry per owned period (one entry with the

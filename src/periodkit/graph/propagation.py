@@ -13,7 +13,7 @@ grouped by an integer key. Two sweeps do all the work:
   ``start``/``count`` into two flat arrays) and gathers the atoms of many
   slots at once.
 
-``evaluate_level`` applies SPEC section 3 to every entity of one level at
+``evaluate_level`` applies the validity rule to every entity of one level at
 once: clip each parent's atoms to the dependency's span, union them per
 (child, parent type), then intersect own validity with every type's union.
 

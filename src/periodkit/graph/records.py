@@ -6,7 +6,7 @@ so that a caller refuses the whole list and writes nothing. Dates are read in
 the entity dialect (``periodkit.time``): a missing or null start is -inf, a
 missing or null end is +inf, and the sentinels ``1970-01-01 00:00:00`` /
 ``9999-12-31 23:59:59`` are the infinities (on the wrong side, a problem at
-that field: SPEC section 1 makes it start > end).
+that field: it is then a start after its end).
 
 >>> records, problems = read_records([{"id": "a", "periods": [{"end_date": "yesterday"}]}])
 >>> problems[0]["pointer"]
@@ -84,7 +84,7 @@ def _span(doc: Document, item: Mapping[str, Any]) -> tuple[int, int] | None:
     for key, side, wrong, name, other in _SIDES:
         bound = doc.bound(item.get(key), side, key)
         # A sentinel is read as an infinity on either side, so a start at +inf or an end at
-        # -inf would be accepted as a one-instant period at an infinity; SPEC section 1 makes
+        # -inf would be accepted as a one-instant period at an infinity; the entity dialect makes
         # it a start > end error instead, reported where the sentinel was written.
         if bound == wrong:
             doc.problem(
@@ -440,7 +440,7 @@ def _columns_of(read: list[EntityRecord]) -> EntityColumns:
 def read_writes(
     periods: object, owner_of: Mapping[str, str], entity_id: str
 ) -> tuple[list[WrittenPeriod], list[Problem]]:
-    """Validate the ``periods`` of an update of ``entity_id`` (seed 001 PUT).
+    """Validate the ``periods`` of an update of ``entity_id`` (``PUT /period/update/{id}``).
 
     ``owner_of`` maps every period id of the graph to its entity. ``periods``
     that is not an array (null included), a period id of another entity, or
@@ -456,7 +456,7 @@ def read_writes(
     doc.dates(values_at(periods, "*/start_date", "*/end_date"), "entity")
     written: list[WrittenPeriod] = []
     seen: dict[str, int] = {}
-    # The PUT body of seed 001 carries a periods array: null is a malformed request, not an
+    # The update's body carries a periods array: null is a malformed request, not an
     # empty update (while every key of a dataset record, and the dataset itself, is optional).
     for index, item in doc.each(periods, "periods", required=True):
         period = _period(doc, item)

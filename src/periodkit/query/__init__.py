@@ -1,4 +1,4 @@
-"""One query engine, three grammars: Activities (seed 004), 4me (seed 002), JSON:API (seed 003).
+"""One query engine, three grammars: Activities, 4me and JSON:API.
 
 Every grammar parses a request into the IR of ``periodkit.query.ir``, joined
 in a ``Query`` (``periodkit.query.select``); one evaluator

@@ -1,4 +1,4 @@
-"""The Activities grammar (seed 004): the POST body and its GET form.
+"""The Activities grammar (Alloy Navigator): the POST body and its GET form.
 
 Field names match case-insensitively and come out in the schema's spelling;
 text compares and sorts by ``casefold``; dates compare as the span they name;
@@ -110,7 +110,7 @@ def _count(parts: dict[str, Any], key: str) -> int:
 
 
 def parse_activities(body: Any, schema: Mapping[str, str] | Schema) -> Query:
-    """The ``Query`` of a seed-004 POST body (None: everything) over ``schema``.
+    """The ``Query`` of an Activities POST body (None: everything) over ``schema``.
 
     ``schema`` maps field names to type names (``{"Num": "int", ...}``).
     Errors are ``QueryError`` subclasses whose ``location`` is a JSON pointer

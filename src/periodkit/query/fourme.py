@@ -1,4 +1,4 @@
-"""The 4me collection grammar (seed 002): filters, ``fields``, ``sort``, ``page``/``per_page``.
+"""The 4me collection grammar: filters, ``fields``, ``sort``, ``page``/``per_page``.
 
 What a collection allows is data, a ``Collection``: which fields exist, which
 may be filtered (and onto which column, with IN lists or not), which may be
@@ -118,7 +118,7 @@ def _names(raw: str) -> list[str]:
 def _page_number(name: str, raw: str | None, default: int) -> int:
     """``page`` or ``per_page`` as written: whole digits, a sign, at most a zero fraction.
 
-    ``1e1`` and ``2.5`` are refused naming the value; ``2.0`` is 2 (as seed 003
+    ``1e1`` and ``2.5`` are refused naming the value; ``2.0`` is 2 (as the actions API
     reads it). A number past int64 is clamped to its maximum, which is still
     past the end of any collection (and still above ``max_page_size``).
     """

@@ -1,4 +1,4 @@
-"""The JSON:API grammar (seed 003): attribute filters, ``page[number]``, ``page[size]``.
+"""The JSON:API grammar (the actions API): attribute filters, ``page[number]``, ``page[size]``.
 
 A ``Collection`` says which parameters filter (by exact equality) onto which
 column, the collection's order and its page sizes.

@@ -1,6 +1,6 @@
 """Typed columns and the reading of filter values, shared by every grammar.
 
-A schema maps field names to the types of SPEC section 5: ``int``, ``float``,
+A schema maps field names to these types: ``int``, ``float``,
 ``string``, ``memo``, ``datetime``, ``guid`` and ``bool`` (any case; the
 spelling given is kept for the facade's ``DataType``). Values read here come
 out in the IR's form: exact ``int``, finite ``float``, ``str``, ``bool``, or a

@@ -391,7 +391,7 @@ class ActionTable:
                 return np.full(len(rows), NAT, dtype=np.int64)
             return np.full(len(rows), None, dtype=object)
         if isinstance(values, pd.Categorical):
-            return _categoricalobject_array(values, rows)
+            return _categorical_objects(values, rows)
         return values[rows]
 
     def equals(
@@ -717,7 +717,8 @@ def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, doc: Document
         )
 
 
-def _categoricalobject_array(values: pd.Categorical, rows: np.ndarray) -> np.ndarray:
+def _categorical_objects(values: pd.Categorical, rows: np.ndarray) -> np.ndarray:
+    """The categorical's values at ``rows`` as an object array, None where missing."""
     codes = values.codes[rows]
     out = np.full(len(codes), None, dtype=object)
     known = codes >= 0
@@ -728,7 +729,7 @@ def _categoricalobject_array(values: pd.Categorical, rows: np.ndarray) -> np.nda
 def _plain(values: Any) -> list[Any]:
     """Values as plain Python objects (numpy scalars and categoricals unwrapped)."""
     if isinstance(values, pd.Categorical):
-        return _categoricalobject_array(values, np.arange(len(values))).tolist()
+        return _categorical_objects(values, np.arange(len(values))).tolist()
     return np.asarray(values).tolist()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -215,7 +216,12 @@ def test_each_request_is_logged_with_its_status_and_duration(
     client: httpx.Client, server: Server
 ) -> None:
     client.get("/period/view/nobody-logged")
-    assert re.search(r"GET /period/view/nobody-logged 404 \d+\.\dms", server.err())
+    # The line is written after the answer is sent: give the server a moment.
+    line = re.compile(r"GET /period/view/nobody-logged 404 \d+\.\dms")
+    deadline = time.monotonic() + 10
+    while not line.search(server.err()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert line.search(server.err())
 
 
 # The process: what it prints, how it stops, what it serves by default.

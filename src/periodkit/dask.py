@@ -54,8 +54,9 @@ from periodkit.query.select import Query
 from periodkit.time import NAT, to_micros_column
 
 try:
-    import dask
     import dask.dataframe as dd
+    from dask.base import compute
+    from dask.delayed import delayed
 except ImportError as exc:  # pragma: no cover - the message is the point
     raise ImportError(
         "periodkit.dask needs Dask: pip install 'periodkit[dask]' "
@@ -119,7 +120,7 @@ def read_actions(path: str | Path, columns: Sequence[str] | None = None) -> dd.D
                 "columns",
             )
         meta = meta[list(columns)]
-    ddf = dd.from_map(
+    ddf: dd.DataFrame = dd.from_map(
         _read,
         found,
         columns=list(meta.columns),
@@ -189,10 +190,14 @@ def during(
     if ddf.index.name == START and ddf.known_divisions:
         keep = _partitions_to_read(_bounds(ddf), atoms, how)
         if not keep.any():
-            return dd.from_pandas(ddf._meta, npartitions=1)
+            nothing: dd.DataFrame = dd.from_pandas(ddf._meta, npartitions=1)
+            return nothing
         if not keep.all():
             ddf = ddf.partitions[np.flatnonzero(keep).tolist()]
-    return ddf.map_partitions(_during_partition, period_or_set, how, meta=ddf._meta)
+    selected: dd.DataFrame = ddf.map_partitions(
+        _during_partition, period_or_set, how, meta=ddf._meta
+    )
+    return selected
 
 
 def _check_frame(ddf: object) -> None:
@@ -224,7 +229,7 @@ def _bounds(ddf: dd.DataFrame) -> _Bounds:
     edges = to_micros_column(pd.Series(ddf.divisions))
     kept = [name for name in (START, "end_date") if name in ddf.columns]
     parts = ddf[kept].to_delayed() if kept else ddf.index.to_frame().to_delayed()
-    reach = dask.compute(*[dask.delayed(_latest_end)(part) for part in parts])
+    reach = compute(*[delayed(_latest_end)(part) for part in parts])
     return _Bounds(edges[:-1], edges[1:], np.array(reach, dtype=np.int64))
 
 
@@ -294,7 +299,7 @@ def select(query: Question, ddf: dd.DataFrame) -> Selection:
     first = Query(query.where, query.order, None, 0, end, query.fold_case, narrow)
     columns = [name for name in narrow.names if name in ddf.columns]
     parts = ddf[columns].to_delayed()
-    found = dask.compute(*[dask.delayed(_top)(part, first) for part in parts])
+    found = compute(*[delayed(_top)(part, first) for part in parts])
     frames = [rows for rows, _ in found]
     merged = pd.concat([f for f in frames if len(f)] or frames[:1])
     last = Query((), query.order, tuple(names), query.offset, query.limit, query.fold_case, narrow)

@@ -40,7 +40,8 @@ def load_sample() -> dict[str, Any]:
     >>> sorted(load_sample())[:3]
     ['actions', 'activities', 'activity_classes']
     """
-    return json.loads(files("periodkit").joinpath("data/sample.json").read_text())
+    sample: dict[str, Any] = json.loads(files("periodkit").joinpath("data/sample.json").read_text())
+    return sample
 
 
 def report(dataset: Dataset) -> list[str]:

@@ -91,7 +91,8 @@ def to_domain(bounds: np.ndarray) -> np.ndarray:
     True
     """
     # np.maximum/np.minimum: np.clip costs several microseconds a call.
-    return np.minimum(np.maximum(bounds, FIRST_US), LAST_US)
+    clipped: np.ndarray = np.minimum(np.maximum(bounds, FIRST_US), LAST_US)
+    return clipped
 
 
 def merge_sorted(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -341,7 +342,8 @@ def _reaching(
         a, b = int(first[0]), int(stop[0])
         return a + np.flatnonzero(ends[a:b] >= atom_starts[0])
     rows, reach = _ranges(first, stop, atom_starts)
-    return rows[ends[rows] >= reach]
+    reaching: np.ndarray = rows[ends[rows] >= reach]
+    return reaching
 
 
 def overlaps(
@@ -422,7 +424,8 @@ def within(
         a, b = int(first[0]), int(stop[0])
         return a + np.flatnonzero(ends[a:b] <= atom_ends[0])
     rows, limit = _ranges(first, stop, atom_ends)
-    return rows[ends[rows] <= limit]
+    inside: np.ndarray = rows[ends[rows] <= limit]
+    return inside
 
 
 def index_dtype(n: int) -> type[np.int32] | type[np.int64]:
@@ -478,7 +481,8 @@ def absent(values: np.ndarray, excluded: np.ndarray) -> np.ndarray:
     inside = excluded[(excluded >= lo) & (excluded <= hi)]
     table = np.zeros(hi - lo + 1, dtype=bool)
     table[inside - lo] = True
-    return ~table[values - lo]
+    missing: np.ndarray = ~table[values - lo]
+    return missing
 
 
 def to_input_order(positions: np.ndarray, order: np.ndarray | None) -> np.ndarray:

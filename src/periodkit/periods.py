@@ -45,6 +45,7 @@ from periodkit.time import (
     Instant,
     format_instant,
     from_micros,
+    moment_of,
     normalise_micros,
     normalise_vector,
     span_micros,
@@ -279,7 +280,13 @@ def _union(a: Atoms, b: Atoms) -> list[tuple[int, int]]:
 
 
 def _and_not(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a & ~b
+    difference: np.ndarray = a & ~b
+    return difference
+
+
+def _foreign(other: object) -> bool:
+    """Whether ``other`` is no operand of the set operators (Python then tries its side)."""
+    return type(other) is not PeriodSet and not isinstance(other, Period | PeriodSet)
 
 
 def _intersection(a: Atoms, b: Atoms) -> list[tuple[int, int]]:
@@ -542,12 +549,10 @@ class PeriodSet:
         """
         return not (self & _as_set(other)).is_empty
 
-    def _sweep(self, other: object, small: Any, keep: Any) -> PeriodSet:
+    def _sweep(self, other: Period | PeriodSet, small: Any, keep: Any) -> PeriodSet:
         """``other`` combined with this set: by the Python sweep ``small`` on two
         small sets, else by counting coverage with numpy (``keep`` of two masks)."""
         if type(other) is not PeriodSet:
-            if not isinstance(other, Period | PeriodSet):
-                return NotImplemented
             other = _as_set(other)
         if self._small is not None and other._small is not None:
             return PeriodSet._from_atoms(small(self._small, other._small))
@@ -564,12 +569,18 @@ class PeriodSet:
         )
 
     def __or__(self, other: Period | PeriodSet) -> PeriodSet:
+        if _foreign(other):
+            return NotImplemented
         return self._sweep(other, _union, np.logical_or)
 
     def __and__(self, other: Period | PeriodSet) -> PeriodSet:
+        if _foreign(other):
+            return NotImplemented
         return self._sweep(other, _intersection, np.logical_and)
 
     def __sub__(self, other: Period | PeriodSet) -> PeriodSet:
+        if _foreign(other):
+            return NotImplemented
         return self._sweep(other, _difference, _and_not)
 
     __ror__ = __or__
@@ -664,12 +675,13 @@ class PeriodSet:
         >>> PeriodSet.from_interval_index(index) == s
         True
         """
-        pd = _pandas()
+        pandas = _pandas()
         starts, ends = (
-            pd.DatetimeIndex(kernels.to_domain(side).view("datetime64[us]")).tz_localize("UTC")
+            pandas.DatetimeIndex(kernels.to_domain(side).view("datetime64[us]")).tz_localize("UTC")
             for side in self.bounds()
         )
-        return pd.IntervalIndex.from_arrays(starts, ends, closed="both")
+        index: pd.IntervalIndex = pandas.IntervalIndex.from_arrays(starts, ends, closed="both")
+        return index
 
     @classmethod
     def from_interval_index(cls, index: pd.IntervalIndex) -> PeriodSet:
@@ -711,8 +723,8 @@ def _as_set(value: object) -> PeriodSet:
     raise ArgumentError(f"{quote(value)} is not a Period or a PeriodSet")
 
 
-_FIRST_INSTANT = from_micros(FIRST_US + 1) - (from_micros(1) - from_micros(0))
-_LAST_INSTANT = from_micros(LAST_US - 1) + (from_micros(1) - from_micros(0))
+_FIRST_INSTANT = moment_of(FIRST_US)
+_LAST_INSTANT = moment_of(LAST_US)
 _EVERYTHING = PeriodSet([Period()])
 
 

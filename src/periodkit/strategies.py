@@ -36,6 +36,7 @@ from periodkit.time import (
     POS_INF,
     format_instant,
     from_micros,
+    moment_of,
     normalise_micros,
     span_micros,
 )
@@ -306,7 +307,7 @@ def date_texts(*, min_year: int = 2019, max_year: int = 2020) -> st.SearchStrate
             sign = -1 if offset[0] == "-" else 1
             shift = sign * (int(offset[1:3]) * 60 + int(offset[4:6])) * 60_000_000
         us = draw(moments)
-        local = from_micros(us + shift)
+        local = moment_of(us + shift)
         text = local.isoformat(timespec="microseconds")[:26]
         cut = {"year": 4, "month": 7, "day": 10, "hour": 13, "minute": 16, "second": 19}
         return text[: cut.get(precision, 26)] + offset

@@ -32,7 +32,17 @@ import re
 import sys
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    NoReturn,
+    Protocol,
+    TypeAlias,
+    TypeGuard,
+    cast,
+    runtime_checkable,
+)
 
 import numpy as np
 import portion as P
@@ -46,8 +56,26 @@ UTC = _dt.UTC
 Dialect = Literal["iso", "entity"]
 Side = Literal["start", "end"]
 Precision = Literal["ms", "us"]
+
+
+class Infinity(Protocol):
+    """The type of portion's infinities, ``-P.inf`` and ``P.inf``: one below and
+    one above every other value, each the negation of the other.
+
+    A type checker tells an instant's two kinds apart by ``isinstance(value,
+    datetime)``; at run time ``is_infinite`` does the same.
+
+    >>> from periodkit import Period
+    >>> end = Period(start="2019-01-01").end
+    >>> is_infinite(end), end
+    (True, +inf)
+    """
+
+    def __neg__(self) -> Infinity: ...
+
+
 #: What the scalar form of an instant is: an aware UTC datetime or an infinity.
-Instant = Any
+Instant: TypeAlias = "_dt.datetime | Infinity"
 
 _MINUS_INFINITY = -P.inf
 NAT = int(np.iinfo(np.int64).min)
@@ -97,7 +125,7 @@ _INSTANT = re.compile(
 # --- scalar <-> vector -------------------------------------------------------
 
 
-def is_infinite(value: object) -> bool:
+def is_infinite(value: object) -> TypeGuard[Infinity]:
     """True for portion's ``-P.inf`` and ``P.inf``.
 
     >>> is_infinite(P.inf), is_infinite(parse_instant("2019-01-01"))
@@ -119,7 +147,7 @@ def normalise_micros(us: int) -> int:
     return us
 
 
-def to_micros(instant: Instant) -> int:
+def to_micros(instant: object) -> int:
     """The vector form (int64 microseconds) of a scalar instant.
 
     Accepts every input ``parse_instant`` accepts.
@@ -153,6 +181,15 @@ def from_micros(us: int) -> Instant:
         return -P.inf
     if us >= LAST_US:
         return P.inf
+    return moment_of(us)
+
+
+def moment_of(us: int) -> _dt.datetime:
+    """The aware UTC datetime of a finite vector instant.
+
+    >>> moment_of(1_000_000).isoformat()
+    '1970-01-01T00:00:01+00:00'
+    """
     return _EPOCH + _dt.timedelta(microseconds=us)
 
 
@@ -459,7 +496,7 @@ def format_instant(
             us = to_micros(value)
         if not NEG_INF < us < POS_INF:
             return _format_infinite(us, dialect)
-        moment = from_micros(us)
+        moment = moment_of(us)
     day_and_clock = (
         moment.year,
         moment.month,
@@ -775,7 +812,8 @@ def _byte_rows(blob: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
 def _lengths(lengths: np.ndarray) -> np.ndarray:
     """Text lengths as int16, capped just past the longest text accepted, so that a
     long text stays too long rather than wrapping round to a short one."""
-    return np.minimum(lengths, _COLUMNS).astype(np.int16)
+    capped: np.ndarray = np.minimum(lengths, _COLUMNS).astype(np.int16)
+    return capped
 
 
 def _columns_of(rows: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -805,7 +843,8 @@ def _parse_columns(columns: np.ndarray, length: np.ndarray) -> tuple[np.ndarray,
         return total
 
     def all_digits(cols: Iterable[int], source: np.ndarray = is_digit) -> np.ndarray:
-        return np.logical_and.reduce([source[c] for c in cols])
+        every: np.ndarray = np.logical_and.reduce([source[c] for c in cols])
+        return every
 
     year, month, day = number((0, 1, 2, 3)), number((5, 6)), number((8, 9))
     valid = all_digits((0, 1, 2, 3, 5, 6, 8, 9))
@@ -970,7 +1009,7 @@ def _from_arrow(values: Any) -> np.ndarray:
     """An Arrow array or stream (pyarrow's, polars', any exporter's) as numpy:
     dates and timestamps as ``datetime64`` of their UTC values, nulls as NaT,
     anything else as objects."""
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values])

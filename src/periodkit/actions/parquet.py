@@ -129,13 +129,16 @@ def read_frame(path: str | Path, columns: Sequence[str] | None = None) -> pd.Dat
     wanted = None if columns is None else [*BOUNDS, *(c for c in columns if c not in BOUNDS)]
     parquet = pyarrow().parquet
     tables = [parquet.read_table(file, columns=_present(file, wanted)) for file in files(path)]
-    return pyarrow().concat_tables(tables).to_pandas() if len(tables) > 1 else tables[0].to_pandas()
+    table = pyarrow().concat_tables(tables) if len(tables) > 1 else tables[0]
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
 
 
 def read_piece(piece: Piece, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The actions of one row group as a pandas frame."""
     file = pyarrow().parquet.ParquetFile(piece.path)
-    return file.read_row_group(piece.row_group, columns=columns).to_pandas()
+    frame: pd.DataFrame = file.read_row_group(piece.row_group, columns=columns).to_pandas()
+    return frame
 
 
 def _present(file: Path, wanted: list[str] | None) -> list[str] | None:

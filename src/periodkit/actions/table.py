@@ -35,7 +35,7 @@ import pandas as pd
 
 from periodkit import kernels
 from periodkit.actions import parquet
-from periodkit.actions.forms import SparseColumn, form_columns, object_array
+from periodkit.actions.forms import SparseColumn, form_columns
 from periodkit.documents import Document, containers, keys, short
 from periodkit.errors import ArgumentError, ParseError, Problem, ValidationError, problem_at, quote
 from periodkit.periods import Period, PeriodSet
@@ -47,6 +47,7 @@ from periodkit.time import (
     POS_INF,
     format_instant,
     normalise_vector,
+    object_array,
     to_micros,
     to_micros_column,
 )
@@ -392,7 +393,8 @@ class ActionTable:
             return np.full(len(rows), None, dtype=object)
         if isinstance(values, pd.Categorical):
             return _categorical_objects(values, rows)
-        return values[rows]
+        chosen: np.ndarray = values[rows]
+        return chosen
 
     def equals(
         self,
@@ -427,7 +429,7 @@ class ActionTable:
         except Exception:
             # Not a category (a list or other non-scalar cannot be one): nothing equals it.
             code = -2
-        found = codes == code
+        found: np.ndarray = codes == code
         return (found | (codes == -1)) if missing else found
 
     def form_values(
@@ -728,9 +730,12 @@ def _categorical_objects(values: pd.Categorical, rows: np.ndarray) -> np.ndarray
 
 def _plain(values: Any) -> list[Any]:
     """Values as plain Python objects (numpy scalars and categoricals unwrapped)."""
-    if isinstance(values, pd.Categorical):
-        return _categorical_objects(values, np.arange(len(values))).tolist()
-    return np.asarray(values).tolist()
+    plain: list[Any] = (
+        _categorical_objects(values, np.arange(len(values))).tolist()
+        if isinstance(values, pd.Categorical)
+        else np.asarray(values).tolist()
+    )
+    return plain
 
 
 def _frame_values(series: pd.Series) -> Any:

@@ -855,7 +855,9 @@ class EntityGraph:
         periodkit.errors.NotFoundError: entity 's' not found
         """
         entity = self._entity(entity_id)
-        shown = (lambda _: True) if visible is None else (lambda e: visible(e.team_id))
+        shown: Callable[[_Entity], bool] = (
+            (lambda _: True) if visible is None else (lambda e: visible(e.team_id))
+        )
         if not shown(entity):
             raise NotFoundError("entity", entity_id)
         owned = tuple(

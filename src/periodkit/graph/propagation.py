@@ -189,7 +189,9 @@ class AtomStore:
         self.used = len(lo)
         self._rebind()
 
-    def write_grouped(self, slots: np.ndarray, group: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    def write_grouped(
+        self, slots: np.ndarray, group: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    ) -> None:
         """Give each slot the atoms whose ``group`` is its position in ``slots``.
 
         Atoms must be sorted by group; a slot with no atom gets none.

@@ -82,7 +82,8 @@ class AbsenceIndex:
         people = np.asarray(people)
         # No np.unique first: the lookup takes the repeated ids as they are, at a
         # fraction of the cost of deduplicating them.
-        return people[kernels.absent(people, self._meeting(during))]
+        free: np.ndarray = people[kernels.absent(people, self._meeting(during))]
+        return free
 
     def _meeting(self, during: Period | PeriodSet) -> np.ndarray:
         """The person of each period meeting ``during`` (a person once per period)."""
@@ -90,4 +91,5 @@ class AbsenceIndex:
         if len(self.starts) == 0 or len(atom_starts) == 0:
             return np.array([], dtype=self.people.dtype)
         rows = kernels.overlaps(self.starts, self.ends, atom_starts, atom_ends, self.longest)
-        return self.people[rows]
+        meeting: np.ndarray = self.people[rows]
+        return meeting

@@ -111,7 +111,8 @@ class _Columns:
 
     def live(self) -> np.ndarray:
         """Which of the first ``n`` rows hold a record."""
-        return self.arrays[TEAM][: self.n] != _DEAD
+        live: np.ndarray = self.arrays[TEAM][: self.n] != _DEAD
+        return live
 
     def _grow(self, capacity: int) -> None:
         for name, array in self.arrays.items():

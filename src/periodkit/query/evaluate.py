@@ -149,7 +149,8 @@ class _Codes:
         wanted = self.codes_of(texts)
         if len(wanted) == 1:
             # A Python int keeps the comparison in the codes' own (often int8) type.
-            return self.codes == int(wanted[0])
+            rows: np.ndarray = self.codes == int(wanted[0])
+            return rows
         return np.isin(self.codes, wanted)
 
 

@@ -41,7 +41,7 @@ def as_pandas(frame: object) -> pd.DataFrame | None:
         return frame
     if not hasattr(frame, "__arrow_c_stream__"):
         return None
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     table = frame if isinstance(frame, pa.Table) else pa.table(frame)
     # polars hands out text as string views, which pyarrow cannot yet take
@@ -52,4 +52,5 @@ def as_pandas(frame: object) -> pd.DataFrame | None:
             for field in table.schema
         ]
     )
-    return table.cast(schema).to_pandas(types_mapper=pd.ArrowDtype)
+    converted: pd.DataFrame = table.cast(schema).to_pandas(types_mapper=pd.ArrowDtype)
+    return converted

@@ -116,7 +116,7 @@ class Dataset:
         >>> load({"entities": [{"id": "a"}]}).dump()["entities"][0]["periods"]
         []
         """
-        written = {
+        written: dict[str, Callable[[], Any]] = {
             "periods": lambda: [period_record(p) for p in self.periods],
             "entities": lambda: [self.graph.record(entity_id) for entity_id in self.graph.ids],
             "actions": lambda: _action_records(self.actions),

@@ -62,7 +62,8 @@ def _visible(request: Request, rows: np.ndarray | None = None) -> np.ndarray:
     rows = np.arange(len(table)) if rows is None else rows
     if request.grant.team_id is None:
         return rows
-    return rows[table.equals("team_id", request.grant.team_id, rows, missing=True)]
+    visible: np.ndarray = rows[table.equals("team_id", request.grant.team_id, rows, missing=True)]
+    return visible
 
 
 def _collection(request: Request) -> tuple[np.ndarray, Table]:

@@ -726,6 +726,30 @@ def test_strategy_arguments_raise_invalid_argument():
         periodkit.strategies.query_frames({"n": "integer"})
 
 
+@pytest.mark.parametrize(
+    ("strategy", "argument"),
+    [
+        (periodkit.strategies.period_sets, "max_atoms"),
+        (periodkit.strategies.query_frames, "min_rows"),
+    ],
+)
+def test_a_count_past_int64_is_refused_short_not_an_overflow(strategy, argument):
+    # Found by the thorough profile: hypothesis overflowed on a float of the size,
+    # and the message tried to print all of a 5,001-digit number.
+    required = {"schema": {"n": "int"}} if strategy is periodkit.strategies.query_frames else {}
+    with pytest.raises(InvalidArgument, match=f"{argument}=.* must be a whole number") as caught:
+        strategy(**required, **{argument: 10**5000}).validate()
+    assert len(str(caught.value)) < 200
+
+
+def test_a_signalling_nan_decimal_is_refused_as_a_category():
+    # Found by the thorough profile: pandas raised decimal.InvalidOperation.
+    from decimal import Decimal
+
+    with pytest.raises(periodkit.ValidationError, match=r"category Decimal\('sNaN'\) is not a"):
+        ActionTable.from_arrays([1], [0], columns={"category": [Decimal("sNaN")]})
+
+
 def test_nan_and_infinity_are_not_instants():
     for value in (math.nan, math.inf):
         with pytest.raises(ParseError):

@@ -41,10 +41,16 @@ from periodkit.time import (
     span_micros,
 )
 
+_MOST = 2**63 - 1
+
 
 def _whole(name: str, value: object, least: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise InvalidArgument(f"{name}={quote(value)} must be a whole number >= {least}")
+    # A count past int64 describes nothing that can be drawn, and hypothesis
+    # itself overflows on sizes past a float's range.
+    if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= _MOST:
+        raise InvalidArgument(
+            f"{name}={quote(value)} must be a whole number from {least} to 2**63-1"
+        )
 
 
 def _flag(name: str, value: object) -> None:

@@ -41,7 +41,6 @@ from typing import (
     TypeAlias,
     TypeGuard,
     cast,
-    runtime_checkable,
 )
 
 import numpy as np

@@ -678,8 +678,9 @@ def _column(name: str, values: Any, ids: np.ndarray, doc: Document) -> Any:
         items = list(values)
         try:
             return pd.Categorical(items)
-        except TypeError:
-            # Only unhashable values (lists, dicts) fail; find them to name each one.
+        except (TypeError, ArithmeticError):
+            # Only unhashable values fail (lists, dicts, and a signalling-NaN Decimal,
+            # which compares with nothing): find them to name each one.
             for index, value in enumerate(items):
                 if not _hashable(value):
                     detail = f"{name} {short(value)} is not a string or a number"
@@ -692,7 +693,7 @@ def _column(name: str, values: Any, ids: np.ndarray, doc: Document) -> Any:
     if name in OBJECT_FIELDS:
         # A frame writes a missing value as NaN; records and JSON mean None.
         out = object_array(values)
-        out[pd.isna(out)] = None
+        out[_missing(out)] = None
         return out
     doc.problem(f"{quote(name)} is not a column of an action", name)
     return object_array(values)

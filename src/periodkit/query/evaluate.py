@@ -280,6 +280,10 @@ def _convert(column: Column, series: pd.Series) -> _Array:
             return _Array(masked[0].astype(np.int64, copy=False), masked[1])
         if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i":
             return _Array(series.to_numpy().astype(np.int64, copy=False))
+        if isinstance(series.dtype, pd.ArrowDtype) and series.dtype.kind == "i":
+            # pandas casts Arrow ints holding nulls to Int64 through float64, which
+            # rounds past 2**53; its own export with a fill value is exact.
+            return _Array(series.to_numpy(dtype=np.int64, na_value=0), _null_mask(series))
         ints = series.astype("Int64")
         return _Array(ints.to_numpy(dtype=np.int64, na_value=0), _null_mask(ints))
     except (TypeError, ValueError, ArithmeticError) as exc:  # decimals raise their own

@@ -171,7 +171,7 @@ class Table:
         missing = [c.name for c in schema.columns if c.name not in frame.columns]
         if missing:
             raise QueryError(f"frame has no column(s) {quote(missing)} that the schema names")
-        self.frame = frame
+        self._frame = frame
         self.schema = schema
         self._arrays: dict[str, _Array] = {}
         self._codes: dict[tuple[str, bool], _Codes] = {}
@@ -199,8 +199,13 @@ class Table:
                     _ = table.array(column.name).null  # computed now, and cached
         return table
 
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame (for a table over a frame, that frame)."""
+        return self._frame
+
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self._frame)
 
     def column(self, name: str) -> Column:
         """The schema column ``name``; a name outside the schema is a ``QueryError``."""
@@ -210,7 +215,7 @@ class Table:
         """A non-text column as a plain array and its nulls."""
         column = self.column(name)
         if name not in self._arrays:
-            self._arrays[name] = _convert(column, self.frame[name])
+            self._arrays[name] = _convert(column, self._frame[name])
         return self._arrays[name]
 
     def codes(self, name: str, *, fold: bool) -> _Codes:
@@ -225,7 +230,7 @@ class Table:
                 folded = np.array([text.casefold() for text in base.texts], dtype=object)
                 self._codes[key] = _Codes.of(base.codes, folded)
             else:
-                self._codes[key] = _factorised(self.frame[name])
+                self._codes[key] = _factorised(self._frame[name])
         return self._codes[key]
 
 

@@ -66,6 +66,8 @@ SCHEMA = Schema((*COLUMNS.columns, Column(TEAM, "int", "int")))
 _INTS = ("id", "person_id", "start_at", "end_at", "created_at", "updated_at", TEAM)
 _TEXTS = ("source", "sourceID")
 _WRITABLE = tuple(f for f in FIELDS if f not in READ_ONLY)
+#: Dead rows are dropped once they outnumber both the live ones and this floor.
+COMPACT_FLOOR = 16
 #: The predefined filters and how each compares ``end_at`` with now.
 PREDEFINED: dict[str, Literal["gt", "le"]] = {"open": "gt", "completed": "le"}
 
@@ -99,7 +101,7 @@ class _Columns:
         """Mark the record's row dead; compact once the dead outnumber the living."""
         self.table.write(self.row_of.pop(identifier), {TEAM: _DEAD})
         self.dead += 1
-        if self.dead > max(len(self.row_of), 16):
+        if self.dead > max(len(self.row_of), COMPACT_FLOOR):
             keep = np.flatnonzero(self.live())
             self.table.keep(keep)
             self.row_of = dict(zip(self.values("id").tolist(), range(len(keep)), strict=True))

@@ -194,7 +194,8 @@ class AbsenceIndex:
         people = np.asarray(people)
         # No np.unique first: the lookup takes the repeated ids as they are, at a
         # fraction of the cost of deduplicating them.
-        return people[kernels.absent(people, self._meeting(during))]
+        free: np.ndarray = people[kernels.absent(people, self._meeting(during))]
+        return free
 
     def _meeting(self, during: Period | PeriodSet) -> np.ndarray:
         """The person of each period meeting ``during`` (a person once per period)."""
@@ -208,4 +209,5 @@ class AbsenceIndex:
         first = np.searchsorted(atom_ends, added[:, 0])
         meets = first < len(atom_starts)
         meets[meets] = atom_starts[first[meets]] <= added[meets, 1]
-        return np.concatenate([self._base.people[rows], added[meets, 2]])
+        people: np.ndarray = np.concatenate([self._base.people[rows], added[meets, 2]])
+        return people

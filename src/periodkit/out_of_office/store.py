@@ -113,7 +113,8 @@ class _Columns:
 
     def live(self) -> np.ndarray:
         """Which rows hold a record."""
-        return self.values(TEAM) != _DEAD
+        live: np.ndarray = self.values(TEAM) != _DEAD
+        return live
 
 
 def _frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:

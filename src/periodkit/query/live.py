@@ -45,7 +45,7 @@ import pandas as pd
 from periodkit.errors import QueryError, quote
 from periodkit.query.evaluate import Table, _Array, _Codes
 from periodkit.query.schema import TEXT, Column, Schema
-from periodkit.time import NAT, to_micros_column
+from periodkit.time import FIRST_US, LAST_US, NAT, to_micros_column
 
 _MIN_CAPACITY = 16
 # The Python values each non-text type stores (bools are not numbers here).
@@ -103,9 +103,10 @@ class _Values:
         # Through Python's own int or float, so that no numpy cast wraps a value around.
         exact = float(value) if kind == "float" else int(value)
         try:
-            if kind == "datetime":
+            if kind == "datetime" and not FIRST_US < exact < LAST_US:
                 # The conversion a frame's column gets: the timeline's ends fold onto
-                # the infinities, and an instant past them is refused.
+                # the infinities, and an instant past them is refused (inside, it is
+                # the instant itself).
                 return int(to_micros_column(np.array([exact], dtype="datetime64[us]"))[0])
             return self.values.dtype.type(exact)
         except OverflowError:
@@ -379,12 +380,16 @@ class LiveTable(Table):
 
     def _put(self, row: int, values: Mapping[str, Any]) -> None:
         # Every value is checked before any is stored, so a refused write changes nothing.
-        given = _mapping(values).items()
-        checked = [(self._columns[self.column(name).name], value) for name, value in given]
-        stored = [(held, held.checked(value)) for held, value in checked]
+        stored = [(self._held(name), value) for name, value in _mapping(values).items()]
+        stored = [(held, held.checked(value)) for held, value in stored]
         for held, value in stored:
             held.put(row, value)
         self._changed()
+
+    def _held(self, name: str) -> _Values | _Texts:
+        if name not in self._columns:
+            self.column(name)  # a name outside the schema: a QueryError naming it
+        return self._columns[name]
 
     def _changed(self) -> None:
         # The views handed out cover the old rows, and their null masks are cached.

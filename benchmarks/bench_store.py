@@ -57,13 +57,14 @@ def _services(n: int) -> dict[str, Service]:
     return services
 
 
-def _writer(service: Service, n: int) -> Callable[[], Any]:
+def _writer(service: Service, n: int, field: str = "reason") -> Callable[[], Any]:
+    """PATCHes of ``field`` spread over the records, each to a value it never held."""
     counter = itertools.count()
 
     def write() -> Any:
         number = next(counter)
         path = f"{LIST}/{number * 7919 % n + 1}"
-        response = service.handle("PATCH", path, body={"reason": f"r{number}"})
+        response = service.handle("PATCH", path, body={field: f"{field[0]}{number}"})
         assert response.status == 200, response.body
         return response.status
 
@@ -86,13 +87,10 @@ def _reader(service: Service, n: int) -> Callable[[], Any]:
 
 
 def _write_then_read(writer: Service, reader: Service, n: int) -> Callable[[], Any]:
-    counter = itertools.count()
+    write = _writer(writer, n, "sourceID")
 
     def run() -> Any:
-        number = next(counter)
-        path = f"{LIST}/{number * 7919 % n + 1}"
-        response = writer.handle("PATCH", path, body={"sourceID": f"w{number}"})
-        assert response.status == 200, response.body
+        write()
         response = reader.handle("GET", LIST, QUERY)
         assert response.status == 200, response.body
         return response.status

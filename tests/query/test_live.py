@@ -146,6 +146,8 @@ def test_a_refused_write_changes_nothing():
         live.write(0, {"s": "b", "n": True})
     with pytest.raises(QueryError, match="does not hold int values such as 9223372036854775808"):
         live.append({"n": 2**63})
+    with pytest.raises(QueryError, match="float values such as <an integer of about 401 digits>"):
+        LiveTable(pd.DataFrame({"f": [0.5]}), {"f": "float"}).append({"f": 10**400})
     with pytest.raises(QueryError, match="column 's' does not hold string values such as 5"):
         live.append({"s": 5})
     with pytest.raises(QueryError, match="'colour'"):

@@ -100,9 +100,9 @@ class _Values:
         kind = self.column.type
         if not _holds(kind, value):
             raise _refused(self.column, value)
-        # Through Python's own int or float, so that no numpy cast wraps a value around.
-        exact = float(value) if kind == "float" else int(value)
         try:
+            # Through Python's own int or float, so that no numpy cast wraps a value around.
+            exact = float(value) if kind == "float" else int(value)
             if kind == "datetime" and not FIRST_US < exact < LAST_US:
                 # The conversion a frame's column gets: the timeline's ends fold onto
                 # the infinities, and an instant past them is refused (inside, it is

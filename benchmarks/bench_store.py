@@ -13,6 +13,12 @@ SQLite store's cost relative to memory.
   (a filter, a sort, page 2 of 25), alternating. Both stores answer from the
   same in-memory views; the SQLite store adds one ``PRAGMA data_version`` per
   request, its check for other processes' writes.
+* The first read after a write: a PATCH of ``sourceID`` (a new text each
+  time), then the list read above. The write patches the views, so the read
+  costs what it costs without one. With the SQLite store the pair also runs
+  across two services on one file, as two workers: the PATCH through one,
+  the read through the other, which first reloads the changed record from
+  the file into its own views.
 """
 
 from __future__ import annotations
@@ -51,13 +57,14 @@ def _services(n: int) -> dict[str, Service]:
     return services
 
 
-def _writer(service: Service, n: int) -> Callable[[], Any]:
+def _writer(service: Service, n: int, field: str = "reason") -> Callable[[], Any]:
+    """PATCHes of ``field`` spread over the records, each to a value it never held."""
     counter = itertools.count()
 
     def write() -> Any:
         number = next(counter)
         path = f"{LIST}/{number * 7919 % n + 1}"
-        response = service.handle("PATCH", path, body={"reason": f"r{number}"})
+        response = service.handle("PATCH", path, body={field: f"{field[0]}{number}"})
         assert response.status == 200, response.body
         return response.status
 
@@ -79,10 +86,37 @@ def _reader(service: Service, n: int) -> Callable[[], Any]:
     return read
 
 
+def _write_then_read(writer: Service, reader: Service, n: int) -> Callable[[], Any]:
+    write = _writer(writer, n, "sourceID")
+
+    def run() -> Any:
+        write()
+        response = reader.handle("GET", LIST, QUERY)
+        assert response.status == 200, response.body
+        return response.status
+
+    return run
+
+
 def cases(quick: bool) -> list[Case]:
     n, writes, reads = (2_000, 20, 200) if quick else (100_000, 100, 500)
     services = _services(n)
+    memory, sqlite = services.values()
+    # A second worker on the same file: it sees the first one's writes by reloading them.
+    other = Service.from_dataset(None, clock=lambda: NOW, store=sqlite.store.path)
     return [
+        Case(
+            f"store: a PATCH, then the first list read through handle() ({n:,} records)",
+            writes,
+            [
+                Impl("memory store", repeated(_write_then_read(memory, memory, n), writes)),
+                Impl("SQLite store", repeated(_write_then_read(sqlite, sqlite, n), writes)),
+                Impl(
+                    "SQLite store, read through a second worker",
+                    repeated(_write_then_read(sqlite, other, n), writes),
+                ),
+            ],
+        ),
         Case(
             f"store: reads through handle() ({n:,} records)",
             reads,

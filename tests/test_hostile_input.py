@@ -43,6 +43,7 @@ from periodkit import (
 from periodkit.documents import MAX_DEPTH, loads
 from periodkit.query import (
     Collection,
+    LiveTable,
     Page,
     Predicate,
     Query,
@@ -438,6 +439,22 @@ CALLS: dict[str, list[Call]] = {
         lambda v: Table.from_frame(FRAME, SCHEMA).codes(v, fold=False),
         lambda v: Table.from_frame(FRAME, SCHEMA).codes("s", fold=v),
     ],
+    "LiveTable": [lambda v: LiveTable(v, SCHEMA), lambda v: LiveTable(FRAME, v)],
+    "LiveTable.array": [lambda v: LiveTable(FRAME, SCHEMA).array(v)],
+    "LiveTable.codes": [
+        lambda v: LiveTable(FRAME, SCHEMA).codes(v, fold=False),
+        lambda v: LiveTable(FRAME, SCHEMA).codes("s", fold=v),
+    ],
+    "LiveTable.append": [
+        lambda v: LiveTable(FRAME, SCHEMA).append(v),
+        *(lambda v, c=c: LiveTable(FRAME, SCHEMA).append({c: v}) for c in SCHEMA),
+    ],
+    "LiveTable.write": [
+        lambda v: LiveTable(FRAME, SCHEMA).write(v, {"n": 3}),
+        lambda v: LiveTable(FRAME, SCHEMA).write(0, v),
+        lambda v: LiveTable(FRAME, SCHEMA).write(0, _keyed(v)),
+    ],
+    "LiveTable.keep": [lambda v: LiveTable(FRAME, SCHEMA).keep(v)],
     "Collection": [
         lambda v: Collection(columns=v, filters={}),
         lambda v: Collection(columns={"id": "int"}, filters=v),

@@ -1,10 +1,14 @@
 """Who is out of office when, against a plain Python loop over the periods."""
 
+from unittest import mock
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from periodkit.out_of_office import OutOfOfficeStore
+from periodkit.errors import ArgumentError
+from periodkit.out_of_office import AbsenceIndex, OutOfOfficeStore, availability
 from periodkit.periods import Period, PeriodSet
 from periodkit.time import format_instant, to_micros
 
@@ -117,3 +121,69 @@ def test_an_empty_store_has_everyone_free():
     assert store.free_during(Period(), np.array([3, 1])).tolist() == [3, 1]
     assert store.out_of_office(3).is_empty
     assert store.available(3, Period()) == PeriodSet([Period()])
+
+
+def bounds(absence):
+    """An absence (person, start offset, length) as ``add`` and ``remove`` take it."""
+    person, start, length = absence
+    return BASE + start, BASE + start + length, person
+
+
+def columns_of(periods):
+    return [np.array([bounds(p)[k] for p in periods], dtype=np.int64) for k in range(3)]
+
+
+changes = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), absences.map(lambda a: a[0] if a else (1, 0, 1))),
+        st.tuples(st.just("remove"), st.integers(0, 100)),
+        st.tuples(
+            st.just("remove"), st.tuples(st.sampled_from(PEOPLE), st.integers(0, 9), st.just(1))
+        ),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=100)
+@given(absences, changes, spans, spans, st.sampled_from([(1000, 0), (2, 3), (8, 64)]))
+def test_an_index_changed_period_by_period_answers_as_one_built_afresh(
+    periods, script, first, second, policy
+):
+    """Through rebuilds of the base, too: with share 1000 and floor 0, every change sorts."""
+
+    with mock.patch.multiple(availability, REBUILD_SHARE=policy[0], REBUILD_FLOOR=policy[1]):
+        current = list(periods)
+        index = AbsenceIndex.of(*columns_of(current))
+        for kind, what in script:
+            if kind == "add":
+                index.add(*bounds(what))
+                current.append(what)
+            elif isinstance(what, int):
+                if current:
+                    index.remove(*bounds(current.pop(what % len(current))))
+            elif what in current:
+                index.remove(*bounds(what))
+                current.remove(what)
+            else:
+                with pytest.raises(ArgumentError, match=f"person {what[0]} has no out-of-office"):
+                    index.remove(*bounds(what))
+        assert len(index) == len(current)
+        fresh = AbsenceIndex.of(*columns_of(current))
+        atoms = [(BASE + s, BASE + s + n) for s, n in (first, second)]
+        during = PeriodSet([Period.from_micros(*atom) for atom in atoms])
+        busy = sorted(
+            {
+                p
+                for p, s, n in current
+                if any(BASE + s <= hi and BASE + s + n >= lo for lo, hi in atoms)
+            }
+        )
+        assert index.busy(during).tolist() == fresh.busy(during).tolist() == busy
+        everyone = np.array([6, 5, 4, 3, 2, 1])
+        assert index.free(during, everyone).tolist() == [p for p in everyone if p not in busy]
+        for person in PEOPLE:
+            assert index.out_of_office(person) == fresh.out_of_office(person)
+            for t in points(current):
+                assert covered(index.out_of_office(person), t) == away(current, person, t)
+            assert index.available(person, during) == fresh.available(person, during)

@@ -1,5 +1,7 @@
-"""The store against a plain dict model: creates, updates and deletes, valid and invalid mixed,
-and 4me list queries (filters, sort, paging) run through the query evaluator.
+"""The store against a plain dict model: creates, updates, deletes and restores, valid and
+invalid mixed, 4me list queries (filters, sort, paging) run through the query evaluator, and
+availability. The store's views are patched by each write; its list queries also answer as
+those of a store loaded afresh from its dump.
 
 The model knows nothing of periodkit: dates are stdlib datetimes, its rules
 are written out again below, and its list queries are Python filters and
@@ -15,6 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from periodkit.errors import NotFoundError, ValidationError
 from periodkit.out_of_office import OutOfOfficeStore, predefined_filter
+from periodkit.periods import Period, PeriodSet
 from periodkit.query import parse_fourme
 from periodkit.service.routes.out_of_office import OUT_OF_OFFICE_PERIODS
 
@@ -30,6 +33,7 @@ KINDS = {
     "effort_class": CLASSES,
 }
 LIMITS = {"reason": 80, "source": 30, "sourceID": 128}
+STARTS = ("person", "start_at", "end_at")
 WRITABLE = ("source", "sourceID", "person", "start_at", "end_at", "reason", *list(KINDS)[1:])
 FIELDS = ("id", *WRITABLE, "created_at", "updated_at")
 BAD_DATES = ["2019-13-01", "yesterday", 5, "9999-12-31T23:59:59.999999Z"]
@@ -126,6 +130,13 @@ creates = st.builds(
     writes,
 )
 teams = st.sampled_from([None, "a", "b"])
+# Records written elsewhere: valid, with references by id and dates in any form.
+good_creates = st.builds(
+    lambda person, span, extra: {"person": person, "start_at": span[0], "end_at": span[1]} | extra,
+    good_references,
+    spans,
+    st.fixed_dictionaries({}, optional={k: v for k, v in GOOD.items() if k not in STARTS}),
+)
 
 # --- 4me questions, as parameters and as Python predicates -------------------
 
@@ -314,6 +325,44 @@ class StoreMachine(RuleBasedStateMachine):
         self.store.delete(identifier, team_id=team)
         del self.model[identifier]
 
+    @rule(identifier=st.integers(1, 9), fields=good_creates, team=teams, gone=st.booleans())
+    def restore(self, identifier, fields, team, gone):
+        """A record written or removed elsewhere arrives, as a store outside memory brings it."""
+        now = self.tick()
+        if gone:
+            self.store.restore(identifier, None)
+            self.model.pop(identifier, None)
+            return
+        bad, _, record = model_write(fields, dict.fromkeys(FIELDS))
+        assert bad == []
+        stored = {**fields, "id": identifier, "created_at": now, "team_id": team}
+        self.store.restore(identifier, stored)
+        record.update(id=identifier, created_at=self.clock, updated_at=self.clock, team_id=team)
+        self.model[identifier] = record
+        self.next_id = max(self.next_id, identifier + 1)
+
+    @rule(start=instants, hours=st.integers(0, 72), person=st.sampled_from([1, 2, 3, 4]))
+    def availability(self, start, hours, person):
+        end = start + dt.timedelta(hours=hours)
+        during = Period(iso(start), iso(end))
+        busy = sorted(
+            {
+                r["person"]
+                for r in self.model.values()
+                if r["start_at"] <= end and r["end_at"] >= start
+            }
+        )
+        assert self.store.busy_during(during).tolist() == busy
+        assert self.store.free_during(during, [4, 3, 2, 1]).tolist() == [
+            p for p in [4, 3, 2, 1] if p not in busy
+        ]
+        mine = [
+            Period(iso(r["start_at"]), iso(r["end_at"]))
+            for r in self.model.values()
+            if r["person"] == person
+        ]
+        assert self.store.out_of_office(person) == PeriodSet(mine)
+
     @rule(question=questions, team=teams)
     def list_query(self, question, team):
         conditions, keys, page, per_page, named = question
@@ -336,6 +385,10 @@ class StoreMachine(RuleBasedStateMachine):
         offset = (page - 1) * per_page
         assert selection.total == len(matched)
         assert [r["id"] for r in selection.records] == expected[offset : offset + per_page]
+        # The store's views are patched by each write; a store loaded afresh agrees.
+        query = parse_fourme(params, OUT_OF_OFFICE_PERIODS).query
+        fresh = OutOfOfficeStore.from_records(self.store.dump())
+        assert fresh.select(query, team_id=team, also=also) == selection
 
     @invariant()
     def store_equals_model(self):

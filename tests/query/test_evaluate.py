@@ -313,3 +313,11 @@ def test_columns_the_question_does_not_name_are_never_read():
     table = Table.from_frame(frame, query.schema)
     run(query, table)
     assert set(table._arrays) == {"n"}
+
+
+def test_arrow_ints_holding_nulls_keep_every_digit():
+    # Found by the written-table property: pandas' cast of these to Int64 rounds.
+    held = pd.Series([-3, None, -(2**53) - 1], dtype="int64[pyarrow]")
+    column = Table.from_frame(pd.DataFrame({"n": held}), {"n": "int"}).array("n")
+    assert column.values.tolist()[::2] == [-3, -(2**53) - 1]
+    assert column.null.tolist() == [False, True, False]

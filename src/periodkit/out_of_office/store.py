@@ -1,20 +1,19 @@
 """The in-memory out-of-office store: records by id, a columnar view for queries, availability.
 
 Each record is kept whole by id. The fields a list query filters and sorts
-on (id, source, sourceID, person, the four dates) are also kept as columns:
-numpy arrays with spare capacity, in the order records arrived, dates as
-int64 microseconds. A write patches them in place: a create appends a row,
-an update overwrites its row, a delete marks its row dead (a tombstone in the
+on (id, source, sourceID, person, the four dates) are also kept as the rows
+of a ``LiveTable``, the query view, in the order records arrived, with a team
+code per row. A write patches its row in place: a create appends a row, an
+update overwrites its row, a delete marks its row dead (a tombstone in the
 team column, which every query filters on anyway). Dead rows are dropped in
 one pass once they outnumber the live ones, so a delete costs O(1) amortised
-and the columns never hold more than twice the live rows.
+and the view never holds more than twice the live rows.
 
-The query evaluator reads the columns through a ``Table``, which caches its
-own per-column conversions (text codes, date checks). It is wrapped around
-the patched arrays lazily, at the first query after a write: the integer
-columns are shared, not copied, and only the columns a query touches are
-converted. Rebuilding it per write would cost the same O(N) for every write
-instead of once per burst of writes between reads.
+The availability index is built at the first availability question and then
+patched too: each write removes the record's old period and adds its new
+one, and the index sorts its changes into its base only now and then
+(``periodkit.out_of_office.availability``). No write rebuilds either view,
+so the first read after a write costs what any read costs.
 
 >>> store = OutOfOfficeStore.from_records([
 ...     {"id": 3, "person": {"id": 196, "name": "Ellen Brown"},
@@ -31,7 +30,7 @@ instead of once per burst of writes between reads.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -54,7 +53,7 @@ from periodkit.out_of_office.records import (
     read_write,
 )
 from periodkit.periods import Period, PeriodSet
-from periodkit.query import Predicate, Query, Span, Table
+from periodkit.query import LiveTable, Predicate, Query, Span
 from periodkit.query.schema import Column, Schema
 from periodkit.time import NAT, Precision, format_instant, format_instants, to_micros
 
@@ -67,6 +66,8 @@ SCHEMA = Schema((*COLUMNS.columns, Column(TEAM, "int", "int")))
 _INTS = ("id", "person_id", "start_at", "end_at", "created_at", "updated_at", TEAM)
 _TEXTS = ("source", "sourceID")
 _WRITABLE = tuple(f for f in FIELDS if f not in READ_ONLY)
+#: Dead rows are dropped once they outnumber both the live ones and this floor.
+COMPACT_FLOOR = 16
 #: The predefined filters and how each compares ``end_at`` with now.
 PREDEFINED: dict[str, Literal["gt", "le"]] = {"open": "gt", "completed": "le"}
 
@@ -80,64 +81,54 @@ class Selection:
 
 
 class _Columns:
-    """The searched fields as arrays with spare capacity: rows appended, overwritten, killed."""
+    """One row per record of the fields queries read, in a ``LiveTable``: rows appended,
+    overwritten, killed."""
 
-    def __init__(self, capacity: int = 16) -> None:
-        self.arrays: dict[str, np.ndarray] = {name: np.zeros(capacity, np.int64) for name in _INTS}
-        self.arrays |= {name: np.full(capacity, None, dtype=object) for name in _TEXTS}
-        self.n = 0
+    def __init__(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.table = LiveTable(_frame(rows), SCHEMA)
+        self.row_of = {row["id"]: position for position, row in enumerate(rows)}
         self.dead = 0
-        self.row_of: dict[int, int] = {}
 
     def put(self, values: Mapping[str, Any]) -> None:
         """Write one record's row: its own row if it has one, else a new one at the end."""
         row = self.row_of.get(values["id"])
         if row is None:
-            row = self.n
-            if row == len(self.arrays["id"]):
-                self._grow(2 * row)
-            self.n += 1
-            self.row_of[values["id"]] = row
-        for name, value in values.items():
-            self.arrays[name][row] = value
+            self.row_of[values["id"]] = self.table.append(values)
+        else:
+            self.table.write(row, values)
 
     def kill(self, identifier: int) -> None:
         """Mark the record's row dead; compact once the dead outnumber the living."""
-        row = self.row_of.pop(identifier)
-        self.arrays[TEAM][row] = _DEAD
+        self.table.write(self.row_of.pop(identifier), {TEAM: _DEAD})
         self.dead += 1
-        if self.dead > max(self.n - self.dead, 16):
-            self._compact()
+        if self.dead > max(len(self.row_of), COMPACT_FLOOR):
+            keep = np.flatnonzero(self.live())
+            self.table.keep(keep)
+            self.row_of = dict(zip(self.values("id").tolist(), range(len(keep)), strict=True))
+            self.dead = 0
+
+    def values(self, name: str) -> np.ndarray:
+        """The values of a column that is not text, a row each (dates as int64 microseconds)."""
+        return self.table.array(name).values
 
     def live(self) -> np.ndarray:
-        """Which of the first ``n`` rows hold a record."""
-        live: np.ndarray = self.arrays[TEAM][: self.n] != _DEAD
+        """Which rows hold a record."""
+        live: np.ndarray = self.values(TEAM) != _DEAD
         return live
 
-    def _grow(self, capacity: int) -> None:
-        for name, array in self.arrays.items():
-            grown = np.full(capacity, None, dtype=object) if name in _TEXTS else None
-            if grown is None:
-                grown = np.zeros(capacity, np.int64)
-            grown[: len(array)] = array
-            self.arrays[name] = grown
 
-    def _compact(self) -> None:
-        keep = np.flatnonzero(self.live())
-        for name, array in self.arrays.items():
-            array[: len(keep)] = array[keep]
-            if name in _TEXTS:
-                array[len(keep) :] = None  # let the dropped texts go
-        self.n, self.dead = len(keep), 0
-        self.row_of = dict(zip(self.arrays["id"][: self.n].tolist(), range(self.n), strict=True))
-
-    def frame(self) -> pd.DataFrame:
-        """The first ``n`` rows as a DataFrame sharing the arrays; dates as ``datetime64[us]``."""
-        columns = {
-            name: array[: self.n].view("datetime64[us]") if name in DATES else array[: self.n]
-            for name, array in self.arrays.items()
-        }
-        return pd.DataFrame(columns, copy=False)
+def _frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The rows' columns as a frame of the query view's types."""
+    columns: dict[str, Any] = {}
+    for name in (*_INTS, *_TEXTS):
+        values = [row[name] for row in rows]
+        if name in _TEXTS:
+            # Object dtype keeps None as None (pandas would read it as a missing str).
+            columns[name] = pd.Series(values, dtype="object")
+        else:
+            ints = np.array(values, dtype=np.int64)
+            columns[name] = ints.view("datetime64[us]") if name in DATES else ints
+    return pd.DataFrame(columns)
 
 
 class OutOfOfficeStore:
@@ -153,10 +144,9 @@ class OutOfOfficeStore:
     def __init__(self) -> None:
         self._records: dict[int, dict[str, Any]] = {}
         self._refs = References()
-        self._columns = _Columns()
+        self._columns = _Columns(())
         self._teams: dict[object, int] = {}
         self._next_id = 1
-        self._table: Table | None = None
         self._absences: AbsenceIndex | None = None
         self._people: np.ndarray | None = None
 
@@ -203,8 +193,9 @@ class OutOfOfficeStore:
                 read.append(found)
         if problems:
             raise ValidationError(problems)
-        for found in read:
-            store._put(found)
+        # The columns are built at once, their texts encoded in one pass each.
+        store._records = {found["id"]: found for found in read}
+        store._columns = _Columns([store._row(found) for found in read])
         store._next_id = max(store._records, default=0) + 1
         return store
 
@@ -317,18 +308,20 @@ class OutOfOfficeStore:
         >>> store.restore(4, None); 4 in store
         False
         """
-        if identifier in self._records:
-            del self._records[identifier]
-            self._columns.kill(identifier)
-            self._changed()
         if stored is None:
+            if identifier in self._records:
+                self._remove(identifier)
             return
         problems: list[Problem] = []
         for field in REFERENCES:
             self._refs.collect(field, stored.get(field), "", problems)
         found = self._read_stored(0, stored, problems, set(), {})
         if found is None or found["id"] != identifier:
+            # Memory keeps no record by that id rather than one the other store has replaced.
+            if identifier in self._records:
+                self._remove(identifier)
             raise ValidationError(problems or [{"pointer": "/id", "detail": f"not {identifier}"}])
+        # Written over the record's own row, as an update is.
         self._put(found)
         self._people = None
         self._next_id = max(self._next_id, identifier + 1)
@@ -343,14 +336,13 @@ class OutOfOfficeStore:
         return self._people
 
     @property
-    def table(self) -> Table:
+    def table(self) -> LiveTable:
         """The query view: the collection's columns and the team code, live and dead rows.
 
-        Dead rows hold the team code -1; ``select`` keeps them out.
+        Dead rows hold the team code -1; ``select`` keeps them out. Each
+        write patches the view in place, so it is always current.
         """
-        if self._table is None:
-            self._table = Table.from_frame(self._columns.frame(), SCHEMA)
-        return self._table
+        return self._columns.table
 
     def select(
         self, query: Query, *, team_id: object = None, also: Iterable[Predicate] = ()
@@ -374,10 +366,10 @@ class OutOfOfficeStore:
         where = (*query.where, *also, self._team_predicate(team_id))
         scoped = dataclasses.replace(query, where=where)
         result = scoped.run(self.table)
-        ids = self._columns.arrays["id"][result.positions]
+        ids = self._columns.values("id")[result.positions]
         # A page's dates are written a column at a time, straight from the query view.
         written = {
-            field: format_instants(self._columns.arrays[field][result.positions]).tolist()
+            field: format_instants(self._columns.values(field)[result.positions]).tolist()
             for field in DATES
         }
         records = [
@@ -395,13 +387,11 @@ class OutOfOfficeStore:
     # --- availability ----------------------------------------------------------
 
     def _absence_index(self) -> AbsenceIndex:
+        # Built at the first question, then patched by every write (``_put``, ``_remove``).
         if self._absences is None:
-            live, arrays = self._columns.live(), self._columns.arrays
-            n = self._columns.n
+            live = self._columns.live()
             self._absences = AbsenceIndex.of(
-                arrays["start_at"][:n][live],
-                arrays["end_at"][:n][live],
-                arrays["person_id"][:n][live],
+                *(self._columns.values(name)[live] for name in ("start_at", "end_at", "person_id"))
             )
         return self._absences
 
@@ -499,10 +489,7 @@ class OutOfOfficeStore:
 
     def delete(self, identifier: object, *, team_id: object = None) -> None:
         """Remove the record; ``NotFoundError`` when there is none (for this team)."""
-        record = self._find(identifier, team_id)
-        del self._records[record["id"]]
-        self._columns.kill(record["id"])
-        self._changed()
+        self._remove(self._find(identifier, team_id)["id"])
 
     # --- inside ----------------------------------------------------------------
 
@@ -512,17 +499,29 @@ class OutOfOfficeStore:
             raise NotFoundError(KIND, identifier)
         return record
 
-    def _put(self, record: dict[str, Any]) -> None:
-        self._records[record["id"]] = record
+    def _row(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """The record's row of the query view."""
         team = record["team_id"]
         code = _NO_TEAM if team is None else self._teams.setdefault(team, len(self._teams) + 1)
         row = {name: record[name] for name in (*_TEXTS, *DATES, "id")}
-        self._columns.put({**row, "person_id": record["person"], TEAM: code})
-        self._changed()
+        return {**row, "person_id": record["person"], TEAM: code}
 
-    def _changed(self) -> None:
-        self._table = None
-        self._absences = None
+    def _put(self, record: dict[str, Any]) -> None:
+        """Store a new or changed record, and patch the views with it."""
+        before = self._records.get(record["id"])
+        self._records[record["id"]] = record
+        self._columns.put(self._row(record))
+        if self._absences is not None and (before is None or _absence(before) != _absence(record)):
+            if before is not None:
+                self._absences.remove(*_absence(before))
+            self._absences.add(*_absence(record))
+
+    def _remove(self, identifier: int) -> None:
+        """Drop a record, and its row and period from the views."""
+        record = self._records.pop(identifier)
+        self._columns.kill(identifier)
+        if self._absences is not None:
+            self._absences.remove(*_absence(record))
 
     def _render(
         self,
@@ -564,6 +563,11 @@ def predefined_filter(name: str, now: object) -> Predicate:
         )
     at = to_micros(now)
     return Predicate("end_at", PREDEFINED[name], Span(at, at))
+
+
+def _absence(record: Mapping[str, Any]) -> tuple[int, int, int]:
+    """The record's period as the availability index holds it: start, end, person."""
+    return record["start_at"], record["end_at"], record["person"]
 
 
 def _team_ok(team: object) -> bool:

@@ -19,6 +19,7 @@ from periodkit.query.evaluate import Result, Table
 from periodkit.query.fourme import FourMeRequest, parse_fourme
 from periodkit.query.ir import Page, Predicate, SortKey, Span
 from periodkit.query.jsonapi import JsonApiRequest, parse_jsonapi
+from periodkit.query.live import LiveTable
 from periodkit.query.schema import Column, Schema
 from periodkit.query.select import Query
 
@@ -27,6 +28,7 @@ __all__ = [
     "Column",
     "FourMeRequest",
     "JsonApiRequest",
+    "LiveTable",
     "Page",
     "Predicate",
     "Query",

@@ -172,7 +172,7 @@ class Table:
         missing = [c.name for c in schema.columns if c.name not in frame.columns]
         if missing:
             raise QueryError(f"frame has no column(s) {quote(missing)} that the schema names")
-        self.frame = frame
+        self._frame = frame
         self.schema = schema
         self._arrays: dict[str, _Array] = {}
         self._codes: dict[tuple[str, bool], _Codes] = {}
@@ -200,8 +200,13 @@ class Table:
                     _ = table.array(column.name).null  # computed now, and cached
         return table
 
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame (for a table over a frame, that frame)."""
+        return self._frame
+
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self._frame)
 
     def column(self, name: str) -> Column:
         """The schema column ``name``; a name outside the schema is a ``QueryError``."""
@@ -211,7 +216,7 @@ class Table:
         """A non-text column as a plain array and its nulls."""
         column = self.column(name)
         if name not in self._arrays:
-            self._arrays[name] = _convert(column, self.frame[name])
+            self._arrays[name] = _convert(column, self._frame[name])
         return self._arrays[name]
 
     def codes(self, name: str, *, fold: bool) -> _Codes:
@@ -226,7 +231,7 @@ class Table:
                 folded = np.array([text.casefold() for text in base.texts], dtype=object)
                 self._codes[key] = _Codes.of(base.codes, folded)
             else:
-                self._codes[key] = _factorised(self.frame[name])
+                self._codes[key] = _factorised(self._frame[name])
         return self._codes[key]
 
 
@@ -281,6 +286,10 @@ def _convert(column: Column, series: pd.Series) -> _Array:
             return _Array(masked[0].astype(np.int64, copy=False), masked[1])
         if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i":
             return _Array(series.to_numpy().astype(np.int64, copy=False))
+        if isinstance(series.dtype, pd.ArrowDtype) and series.dtype.kind == "i":
+            # pandas casts Arrow ints holding nulls to Int64 through float64, which
+            # rounds past 2**53; its own export with a fill value is exact.
+            return _Array(series.to_numpy(dtype=np.int64, na_value=0), _null_mask(series))
         ints = series.astype("Int64")
         return _Array(ints.to_numpy(dtype=np.int64, na_value=0), _null_mask(ints))
     except (TypeError, ValueError, ArithmeticError) as exc:  # decimals raise their own

@@ -301,6 +301,22 @@ def test_nullable_columns_are_read_through_their_masks():
     assert _positions(frame, types, order=(SortKey("b"),)) == [1, 2, 0, 3]
 
 
+def test_arrow_int_columns_with_nulls_keep_every_int64_exact():
+    # Found by the SQLite oracle: pandas casts such a column to Int64 through
+    # float64 and checks only its largest value for lost precision, so
+    # -(2**63) + 1 became -(2**63) and sorted with it.
+    low = -(2**63)
+    num = [-3, -3, -3, -3, -3, low + 1, None, -3, None, -3, -3, None]
+    num += [None, None, -3, low, None, None, -3, -3, -3, -3, -3]
+    frame = pd.DataFrame({"Num": pd.array(num, dtype="int64[pyarrow]")})
+    types = {"Num": "int"}
+    nulls = [i for i, n in enumerate(num) if n is None]
+    threes = [i for i, n in enumerate(num) if n == -3]
+    assert _positions(frame, types, order=(SortKey("Num"),)) == [*nulls, 15, 5, *threes]
+    assert _positions(frame, types, where=(Predicate("Num", "eq", low + 1),)) == [5]
+    assert _positions(frame, types, where=(Predicate("Num", "lt", low + 1),)) == [15]
+
+
 def test_columns_the_question_does_not_name_are_never_read():
     # Reading "junk" as an int would fail; a question that ignores it never tries.
     frame = pd.DataFrame({"n": [2, 1, 3], "junk": ["x", "y", "z"]})

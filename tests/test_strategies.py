@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis.errors import InvalidArgument
@@ -67,6 +68,12 @@ def test_instants_are_scalars(t):
 def test_bad_arguments_are_named(strategy, kwargs, message):
     with pytest.raises(InvalidArgument, match=message):
         strategy(**kwargs).example()
+
+
+def test_a_clustered_that_is_not_a_bool_is_named():
+    # Found by the hostile-input test: an array's truth value raised ValueError.
+    with pytest.raises(InvalidArgument, match=r"clustered=.* must be True or False"):
+        period_sets(clustered=np.array([None, {}, []], dtype=object)).validate()
 
 
 # --- query tables and Activities bodies -----------------------------------------------

@@ -177,6 +177,7 @@ def period_sets(
     2
     """
     _whole("max_atoms", max_atoms, 0)
+    _flag("clustered", clustered)
     anywhere = periods(min_year=min_year, max_year=max_year, infinities=infinities)
     parts = st.lists(anywhere, max_size=max_atoms)
     if clustered:

@@ -301,6 +301,26 @@ def test_nullable_columns_are_read_through_their_masks():
     assert _positions(frame, types, order=(SortKey("b"),)) == [1, 2, 0, 3]
 
 
+def test_arrow_int_columns_with_nulls_keep_every_int64_exact():
+    # Found by the SQLite oracle: pandas casts such a column to Int64 through
+    # float64 and checks only its largest value for lost precision, so
+    # -(2**63) + 1 became -(2**63) and sorted with it. (The written-table
+    # property found it too, from -(2**53) - 1.)
+    low = -(2**63)
+    num = [-3, -3, -3, -3, -3, low + 1, None, -3, None, -3, -3, None]
+    num += [None, None, -3, low, None, None, -3, -3, -3, -3, -3]
+    frame = pd.DataFrame({"Num": pd.array(num, dtype="int64[pyarrow]")})
+    types = {"Num": "int"}
+    nulls = [i for i, n in enumerate(num) if n is None]
+    threes = [i for i, n in enumerate(num) if n == -3]
+    assert _positions(frame, types, order=(SortKey("Num"),)) == [*nulls, 15, 5, *threes]
+    assert _positions(frame, types, where=(Predicate("Num", "eq", low + 1),)) == [5]
+    assert _positions(frame, types, where=(Predicate("Num", "lt", low + 1),)) == [15]
+    column = Table.from_frame(frame, types).array("Num")
+    assert column.values[5] == low + 1
+    assert column.null.tolist() == [n is None for n in num]
+
+
 def test_columns_the_question_does_not_name_are_never_read():
     # Reading "junk" as an int would fail; a question that ignores it never tries.
     frame = pd.DataFrame({"n": [2, 1, 3], "junk": ["x", "y", "z"]})
@@ -313,11 +333,3 @@ def test_columns_the_question_does_not_name_are_never_read():
     table = Table.from_frame(frame, query.schema)
     run(query, table)
     assert set(table._arrays) == {"n"}
-
-
-def test_arrow_ints_holding_nulls_keep_every_digit():
-    # Found by the written-table property: pandas' cast of these to Int64 rounds.
-    held = pd.Series([-3, None, -(2**53) - 1], dtype="int64[pyarrow]")
-    column = Table.from_frame(pd.DataFrame({"n": held}), {"n": "int"}).array("n")
-    assert column.values.tolist()[::2] == [-3, -(2**53) - 1]
-    assert column.null.tolist() == [False, True, False]

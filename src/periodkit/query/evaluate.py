@@ -159,7 +159,8 @@ class Table:
 
     Each column is read the cheapest exact way its dtype allows: int64,
     float64 and ``datetime64[us]`` (naive or aware) in place, nullable
-    columns through their masks, other date units by one division or cast,
+    columns through their masks, Arrow-backed ints through Arrow's own
+    buffers, other date units by one division or cast,
     a Categorical through its codes and categories, Arrow or object text by
     one factorisation. A column the questions never name is never read.
     Conversions are cached on the table (its only mutable state), so a
@@ -287,8 +288,9 @@ def _convert(column: Column, series: pd.Series) -> _Array:
         if isinstance(series.dtype, np.dtype) and series.dtype.kind == "i":
             return _Array(series.to_numpy().astype(np.int64, copy=False))
         if isinstance(series.dtype, pd.ArrowDtype) and series.dtype.kind == "i":
-            # pandas casts Arrow ints holding nulls to Int64 through float64, which
-            # rounds past 2**53; its own export with a fill value is exact.
+            # Arrow fills the nulls and hands over the buffer (in place when
+            # nothing is null); pandas' cast to Int64 would go through float64
+            # and round values beyond 2**53 whenever the column has a null.
             return _Array(series.to_numpy(dtype=np.int64, na_value=0), _null_mask(series))
         ints = series.astype("Int64")
         return _Array(ints.to_numpy(dtype=np.int64, na_value=0), _null_mask(ints))

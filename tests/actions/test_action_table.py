@@ -441,3 +441,19 @@ def test_a_signalling_nan_id_is_refused_as_a_missing_id_not_a_crash():
     with pytest.raises(ValidationError) as caught:
         ActionTable.from_arrays([Decimal("sNaN"), "b", None], [0, 1, 2])
     assert [p["pointer"] for p in caught.value.problems] == ["/0/id", "/2/id"]
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "int64[pyarrow]"])
+def test_nullable_int_columns_keep_their_ints(dtype):
+    # Read through numpy they became floats: 7 came back as 7.0, and 2**60 + 1 rounded.
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "start_date": [0, 0],
+            "team_id": pd.array([7, None], dtype=dtype),
+            "user": pd.array([2**60 + 1, None], dtype=dtype),
+        }
+    )
+    read = ActionTable.from_frame(frame).to_frame()
+    assert read["team_id"].tolist()[0] == 7 and type(read["team_id"].tolist()[0]) is int
+    assert read["user"].tolist() == [2**60 + 1, None]

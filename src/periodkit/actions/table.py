@@ -745,4 +745,8 @@ def _frame_values(series: pd.Series) -> Any:
         return to_micros_column(series)
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.array
+    if isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and series.hasnans:
+        # Through numpy, nullable ints (Int64, Arrow) would come out as floats:
+        # 7 as 7.0, and every value past 2**53 rounded.
+        return series.to_numpy(dtype=object, na_value=None)
     return series.to_numpy()

@@ -748,5 +748,5 @@ def _frame_values(series: pd.Series) -> Any:
     if isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and series.hasnans:
         # Through numpy, nullable ints (Int64, Arrow) would come out as floats:
         # 7 as 7.0, and every value past 2**53 rounded.
-        return series.to_numpy(dtype=object, na_value=None)
+        return series.to_numpy(dtype=object)
     return series.to_numpy()

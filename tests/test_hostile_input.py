@@ -769,6 +769,15 @@ def test_a_signalling_nan_decimal_is_refused_as_a_category():
         ActionTable.from_arrays([1], [0], columns={"category": [Decimal("sNaN")]})
 
 
+def test_a_tuple_beside_numbers_is_refused_as_a_category():
+    # Found by the hostile-input test: pandas could not sort the two together
+    # and numpy's ValueError escaped.
+    with pytest.raises(periodkit.ValidationError, match=r"category \(False, False\) is not a"):
+        ActionTable.from_arrays(
+            [1, 2], [0, 0], columns={"category": [np.int64(-1), (False, False)]}
+        )
+
+
 def test_nan_and_infinity_are_not_instants():
     for value in (math.nan, math.inf):
         with pytest.raises(ParseError):

@@ -678,15 +678,19 @@ def _column(name: str, values: Any, ids: np.ndarray, doc: Document) -> Any:
         items = list(values)
         try:
             return pd.Categorical(items)
-        except (TypeError, ArithmeticError):
-            # Only unhashable values fail (lists, dicts, and a signalling-NaN Decimal,
-            # which compares with nothing): find them to name each one.
+        except (TypeError, ValueError, ArithmeticError):
+            # Values that cannot be hashed (lists, dicts, a signalling-NaN Decimal)
+            # or sorted among the others (a tuple beside numbers) fail: name each.
+            found = len(doc.problems)
             for index, value in enumerate(items):
-                if not _hashable(value):
+                if not _category(value):
                     detail = f"{name} {short(value)} is not a string or a number"
                     doc.problem(f"action {quote(_plain_id(ids, index))}: {detail}", index, name)
                     if doc.full:
                         break
+            if len(doc.problems) == found:
+                # No value named: pandas failed on their mix. Never drop a column silently.
+                doc.problem(f"the {name} values cannot be sorted together", name)
             return pd.Categorical([None] * len(items))
     if name in TIMESTAMP_FIELDS:
         return _vector(values, name, ids, doc.problems)
@@ -699,12 +703,13 @@ def _column(name: str, values: Any, ids: np.ndarray, doc: Document) -> Any:
     return object_array(values)
 
 
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
+def _category(value: object) -> bool:
+    """Whether ``value`` can be a category: a text, a number or a missing value."""
+    if value is None or value is pd.NA or isinstance(value, str | float | np.floating):
+        return True
+    if isinstance(value, Decimal):
+        return not value.is_snan()
+    return isinstance(value, int | np.integer)
 
 
 def _check_bounds(ids: np.ndarray, lo: np.ndarray, hi: np.ndarray, doc: Document) -> None:

@@ -186,7 +186,13 @@ header_sets = st.sampled_from(
 ) | st.sampled_from([bearer("all"), bearer("read")])
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+# One test covers every route, so it draws more than the profile's default,
+# and the thorough profile's count when that is higher.
+@settings(
+    max_examples=max(300, settings.default.max_examples),
+    suppress_health_check=[HealthCheck.too_slow],
+    deadline=None,
+)
 @given(st.sampled_from(sorted(SERVICES)), requests, queries, bodies, header_sets)
 @example("open", ("PUT", "/period/update/example-action-id"), None, {"periods": [{"x": 1}]}, None)
 @example("tokens", ("POST", "/api/v2/Activities/T000027"), "a=%FF", b"\xff", bearer("all"))
